@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "a2a-pipe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "A2A", targets: ["A2A"]),
+        .library(name: "A2AClient", targets: ["A2AClient"]),
+        .library(name: "A2APipe", targets: ["A2APipe"]),
+        .executable(name: "a2a-pipe", targets: ["a2a-pipe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Protocol model, the three wire encodings, JSON-RPC envelope, SSE.
+        .target(
+            name: "A2A",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // Client: card discovery, dialect choice, send/stream/get/cancel/subscribe.
+        .target(
+            name: "A2AClient",
+            dependencies: [
+                "A2A",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Pipeline files: spec with source locations, validation, templates, plan.
+        .target(
+            name: "A2APipe",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "a2a-pipe",
+            dependencies: [
+                "A2A",
+                "A2AClient",
+                "A2APipe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Throughput benchmarks; run in release (see docs/benchmarks.md).
+        .executableTarget(
+            name: "A2ABenchmarks",
+            dependencies: ["A2A", "A2APipe", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // Test support: starts real Python A2A peers from a virtualenv under .build/.
+        .target(
+            name: "PeerSupport",
+            path: "Tests/PeerSupport",
+            resources: [.copy("Peers")]
+        ),
+        .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
+        .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
+        .testTarget(name: "A2APipeTests", dependencies: ["A2APipe"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["PeerSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,138 @@
+import A2A
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP plumbing under ``A2AClient``: one POST or GET, bounded waits, readable errors.
+struct HTTPTransport: Sendable {
+    let http: HTTPClient
+    let configuration: A2AClientConfiguration
+
+    /// The client a2a-pipe uses unless given one: the process-wide event loops, a connection
+    /// pool large enough for many concurrent streams to one agent, and no automatic redirects
+    /// (so headers such as `Authorization` never follow a redirect to another origin).
+    static let sharedHTTPClient: HTTPClient = {
+        var config = HTTPClient.Configuration()
+        config.redirectConfiguration = .disallow
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
+        config.timeout.connect = .seconds(10)
+        config.decompression = .enabled(limit: .ratio(100))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+    }()
+
+    func request(url: String, method: HTTPMethod, accept: String, versionHeader: String?, body: [UInt8]?) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Accept", value: accept)
+        request.headers.add(name: "User-Agent", value: "a2a-pipe/0.1")
+        if let versionHeader { request.headers.add(name: "A2A-Version", value: versionHeader) }
+        for (name, value) in configuration.headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return request
+    }
+
+    /// Sends a request and waits (bounded by the idle timeout) for the response head.
+    func execute(_ request: HTTPClientRequest, operation: String) async throws -> HTTPClientResponse {
+        do {
+            return try await http.execute(request, deadline: .now() + .nanoseconds(Self.nanoseconds(configuration.idleTimeout)))
+        } catch {
+            throw mapError(error, url: request.url, operation: operation)
+        }
+    }
+
+    /// Reads a whole (bounded) body, with the idle bound between chunks.
+    func collect(_ response: HTTPClientResponse, url: String, operation: String) async throws -> ByteBuffer {
+        let reader = BodyReader(response.body, idleTimeout: configuration.idleTimeout)
+        var out = ByteBuffer()
+        while let chunk = try await reader.next(url: url, operation: operation, transport: self) {
+            guard out.readableBytes + chunk.readableBytes <= configuration.maxResponseBytes else {
+                throw A2AClientError(url: url, method: operation, kind: .invalidResponse("the reply is larger than \(configuration.maxResponseBytes) bytes"))
+            }
+            var chunk = chunk
+            out.writeBuffer(&chunk)
+        }
+        return out
+    }
+
+    func mapError(_ error: any Error, url: String, operation: String) -> any Error {
+        if error is A2AClientError || error is CancellationError { return error }
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .deadlineExceeded, .readTimeout:
+                return A2AClientError(url: url, method: operation, kind: .idleTimeout(configuration.idleTimeout))
+            case .connectTimeout:
+                return A2AClientError(url: url, method: operation, kind: .unreachable("connection timed out"))
+            case .cancelled:
+                return CancellationError()
+            case .remoteConnectionClosed, .bodyLengthMismatch:
+                return A2AClientError(url: url, method: operation, kind: .connectionLost("the agent closed the connection"))
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return A2AClientError(url: url, method: operation, kind: .unreachable("invalid URL"))
+            default:
+                break
+            }
+        }
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("connect(descriptor") {
+            return A2AClientError(url: url, method: operation, kind: .unreachable("connection refused (is the agent running?)"))
+        }
+        if text.contains("NXDOMAIN") || text.contains("resolve") || text.contains("lookup") {
+            return A2AClientError(url: url, method: operation, kind: .unreachable("host name could not be resolved"))
+        }
+        if text.contains("uncleanShutdown") || text.contains("ioOnClosedChannel") || text.contains("eof") || text.contains("ECONNRESET") || text.contains("Connection reset") {
+            return A2AClientError(url: url, method: operation, kind: .connectionLost("the agent closed the connection"))
+        }
+        return A2AClientError(url: url, method: operation, kind: .connectionLost(text))
+    }
+
+    static func nanoseconds(_ d: Duration) -> Int64 {
+        let (s, atto) = d.components
+        return s * 1_000_000_000 + atto / 1_000_000_000
+    }
+}
+
+/// Reads a response body chunk by chunk, failing when the peer stays silent longer than the
+/// idle bound.
+///
+/// The bound only counts time spent waiting for the peer: while the consumer is busy (and
+/// backpressure stops reading), no clock runs. AsyncHTTPClient's own read timeout would also
+/// fire then, which is why it is not used.
+struct BodyReader: Sendable {
+    /// Holds the body iterator so one child task at a time can call `next()` on it while the
+    /// idle timer runs beside it. Only ever touched by the task that currently owns the read;
+    /// the reader awaits that task before touching it again, hence `@unchecked Sendable`.
+    final class IteratorBox: @unchecked Sendable {
+        var iterator: HTTPClientResponse.Body.AsyncIterator
+        init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
+    }
+
+    let box: IteratorBox
+    let idleTimeout: Duration
+
+    init(_ body: HTTPClientResponse.Body, idleTimeout: Duration) {
+        self.box = IteratorBox(body.makeAsyncIterator())
+        self.idleTimeout = idleTimeout
+    }
+
+    func next(url: String, operation: String, transport: HTTPTransport) async throws -> ByteBuffer? {
+        let box = self.box
+        let timeout = idleTimeout
+        do {
+            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await box.iterator.next() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw A2AClientError(url: url, method: operation, kind: .idleTimeout(timeout))
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch {
+            throw transport.mapError(error, url: url, operation: operation)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import A2A
+import A2AClient
+
+/// Shows a task's events to a person, or as JSON lines: reply text to stdout as it arrives,
+/// status and progress to stderr. Remembers enough to say how the task ended.
+struct StreamPrinter {
+    var json: Bool
+    var tracker = ArtifactTextTracker()
+    var taskId: String?
+    var contextId: String?
+    var state: TaskState?
+    var statusText: String?
+    var gotMessage = false
+    var endsWithNewline = true
+
+    init(json: Bool) {
+        self.json = json
+    }
+
+    mutating func handle(_ event: StreamResponse) {
+        if let id = event.taskId, !id.isEmpty { taskId = id }
+        switch event {
+        case .task(let t):
+            contextId = t.contextId.isEmpty ? contextId : t.contextId
+            state = t.status.state
+            statusText = t.status.message?.text ?? statusText
+        case .statusUpdate(let u):
+            contextId = u.contextId.isEmpty ? contextId : u.contextId
+            state = u.status.state
+            if let text = u.status.message?.text, !text.isEmpty {
+                statusText = text
+                if !json { Terminal.err("[\(u.status.state.v03Name)\(Self.progress(u.metadata))] \(text)\n") }
+            } else if !json, let p = u.metadata?["progress"]?.doubleValue {
+                Terminal.err("[\(u.status.state.v03Name) \(Self.percent(p))]\n")
+            }
+        case .message(let m):
+            gotMessage = true
+            contextId = m.contextId ?? contextId
+        case .artifactUpdate:
+            break
+        }
+        let text = tracker.newText(in: event)
+        if json {
+            Terminal.out(JSONWriter.string(WireEncoder(.v1_0).streamResponse(event)) + "\n")
+        } else if !text.isEmpty {
+            Terminal.out(text)
+            endsWithNewline = text.hasSuffix("\n")
+        }
+    }
+
+    static func percent(_ p: Double) -> String {
+        "\(Int(((p > 1 ? p / 100 : p) * 100).rounded()))%"
+    }
+
+    static func progress(_ metadata: JSONObject?) -> String {
+        metadata?["progress"]?.doubleValue.map { " " + percent($0) } ?? ""
+    }
+
+    /// Whether the stream reached a state after which it is over.
+    var isSettled: Bool {
+        gotMessage || (state?.endsStream ?? false)
+    }
+
+    /// Ends the output and reports how the task ended; throws ``Exit`` with code 1 on failure.
+    func finish(url: String) throws {
+        if !json, !endsWithNewline, Terminal.stdoutIsTTY { Terminal.out("\n") }
+        guard let state, !gotMessage else { return }
+        let id = taskId ?? "?"
+        switch state {
+        case .completed:
+            if let unconfirmed = statusUnconfirmed, unconfirmed, !json {
+                Terminal.err("note: python-a2a agents do not confirm the end of a stream; the output may be incomplete\n")
+            }
+        case .failed, .rejected, .canceled:
+            Terminal.error("error: task \(id) \(state.v03Name)\(statusText.map { ": \($0)" } ?? "")")
+            throw Exit(code: 1)
+        case .inputRequired, .authRequired:
+            Terminal.err("the agent needs \(state == .authRequired ? "authorization" : "input")\(statusText.map { ": \($0)" } ?? "")\n")
+            Terminal.err("reply with: a2a-pipe call \(url) 'your answer' --task \(id)\(contextId.map { " --context \($0)" } ?? "")\n")
+        case .submitted, .working, .unknown:
+            Terminal.err("task \(id) is still \(state.v03Name); follow it with: a2a-pipe task watch \(url) \(id)\n")
+        }
+    }
+
+    var statusUnconfirmed: Bool? = nil
+
+    mutating func noteUnconfirmed(_ event: StreamResponse) {
+        if case .statusUpdate(let u) = event, u.metadata?["a2a-pipe/completion"] == .string("unconfirmed") {
+            statusUnconfirmed = true
+        }
+    }
+}
+
+extension Terminal {
+    static var stdoutIsTTY: Bool { isatty(1) == 1 }
+}
+
+import Foundation
+
+/// Follows a task until it settles, re-attaching when its stream drops (a2a-wire.md §4.2):
+/// `GetTask` first (the task may be over), then `SubscribeToTask` while it is active. Text is
+/// never repeated (``ArtifactTextTracker``). Gives up after `attempts` re-attaches.
+func follow(_ client: A2AClient, taskId: String, printer: inout StreamPrinter, initial: (any Error)?, attempts: Int = 3) async throws {
+    var lastError = initial
+    for _ in 0..<attempts {
+        let task = try await client.getTask(id: taskId)
+        printer.handle(.task(task))
+        if printer.isSettled { return }
+        do {
+            for try await event in client.subscribe(taskId: taskId) {
+                printer.handle(event)
+            }
+            if printer.isSettled { return }
+        } catch let error as A2AClientError {
+            if let rpc = error.rpcError, rpc.code == JSONRPCError.unsupportedOperationCode || rpc.code == JSONRPCError.methodNotFoundCode {
+                // The agent cannot re-attach (or the task just ended): poll instead.
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            lastError = error
+        }
+    }
+    if let lastError { throw lastError }
+}
