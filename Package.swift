@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
         // Protocol model, the three wire encodings, JSON-RPC envelope, SSE.
@@ -34,6 +37,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Server: serves any AgentExecutor over A2A 1.0 + 0.3 + python-a2a routes.
+        .target(
+            name: "A2AServer",
+            dependencies: [
+                "A2A",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // In-process agents (echo, words, progress, structured, task, …); depend on A2A only,
+        // so the engine can run them without a server.
+        .target(
+            name: "BuiltinAgents",
+            dependencies: ["A2A"]
+        ),
         // Pipeline files: spec with source locations, validation, templates, plan.
         .target(
             name: "A2APipe",
@@ -46,13 +67,16 @@ let package = Package(
                 "A2A",
                 "A2AClient",
                 "A2APipe",
+                "A2AServer",
+                "BuiltinAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Throughput benchmarks; run in release (see docs/benchmarks.md).
         .executableTarget(
             name: "A2ABenchmarks",
-            dependencies: ["A2A", "A2APipe", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["A2A", "A2APipe", "A2AServer", "BuiltinAgents", "A2AClient", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // Test support: starts real Python A2A peers from a virtualenv under .build/.
         .target(
@@ -64,6 +88,13 @@ let package = Package(
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
         .testTarget(name: "A2APipeTests", dependencies: ["A2APipe"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["PeerSupport"]),
+        .testTarget(
+            name: "A2AServerTests",
+            dependencies: [
+                "A2A", "A2AServer", "BuiltinAgents", "A2AClient", "PeerSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,7 @@ struct A2APipeCommand: AsyncParsableCommand {
             CallCommand.self,
             CardCommand.self,
             TaskCommand.self,
+            AgentCommand.self,
             ValidateCommand.self,
             GraphCommand.self,
             SchemaCommand.self,

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "Not yet implemented.")
+}
