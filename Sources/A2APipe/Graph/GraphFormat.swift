@@ -1,0 +1,7 @@
+/// The text formats `a2a-pipe graph` draws a ``Plan`` in.
+public enum GraphFormat: String, Sendable, CaseIterable {
+    /// A Mermaid flowchart (renders on GitHub in a ```mermaid block).
+    case mermaid
+    /// Graphviz DOT.
+    case dot
+}
