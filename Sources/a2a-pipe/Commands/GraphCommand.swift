@@ -30,7 +30,8 @@ struct GraphCommand: AsyncParsableCommand {
         do {
             overrides = try ParamOverrides.parse(settings)
         } catch {
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
         }
         let result = PipelineLoader().load(path: file, overrides: overrides)
         for diagnostic in result.diagnostics {

@@ -26,7 +26,8 @@ struct ValidateCommand: AsyncParsableCommand {
         do {
             overrides = try ParamOverrides.parse(settings)
         } catch {
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
         }
         var invalid = 0
         for file in files {
