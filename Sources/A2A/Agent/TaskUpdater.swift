@@ -1,0 +1,321 @@
+import Foundation
+import Synchronization
+
+/// Makes an agent's common events one line each: announce the task, report work and
+/// progress, stream artifact chunks, and end the task.
+///
+/// ```swift
+/// try await updater.startWork("thinking")
+/// for word in words { try await updater.addArtifact(text: word) }
+/// try await updater.complete()
+/// ```
+///
+/// **Task first.** The first event of a task run is the task snapshot (state `submitted`,
+/// the client's message in its history). The updater sends it before any other event unless
+/// ``submit()`` already did, or the agent answers with a single message (``reply(_:)-(Message)``).
+///
+/// **Chunks.** ``addArtifact(text:artifactId:name:append:lastChunk:metadata:)`` holds the
+/// newest chunk back until the next one (or the end of the task) arrives, so `lastChunk`
+/// marks the real last chunk; `append` is set from the second chunk of an artifact on. A
+/// status update in between sends the held chunk first (order is kept); the artifact is then
+/// closed at the end with an empty `lastChunk` chunk.
+///
+/// Use one updater from one task at a time: events are sent in call order.
+public struct TaskUpdater: Sendable {
+    /// The task.
+    public let taskId: String
+    /// The task's conversation.
+    public let contextId: String
+    /// Where events go.
+    public let sink: any AgentEventSink
+    private let state: UpdaterState
+
+    /// The artifact id used when none is given.
+    public static let defaultArtifactId = "output"
+
+    /// Creates an updater for the run described by `context`.
+    public init(sink: any AgentEventSink, context: RequestContext) {
+        self.taskId = context.taskId
+        self.contextId = context.contextId
+        self.sink = sink
+        self.state = UpdaterState(initialTask: context.initialTask)
+    }
+
+    /// Whether a terminal or interrupted state (or a single-message reply) has been sent.
+    public var hasEnded: Bool { state.ended }
+
+    // MARK: Task and status
+
+    /// Sends the task snapshot (state `submitted`) if it has not been sent yet.
+    public func submit() async throws {
+        try await send(state.announce())
+    }
+
+    /// Moves the task to `working`, with an optional status text and progress (0…1).
+    public func startWork(_ text: String? = nil, progress: Double? = nil) async throws {
+        if let progress {
+            try await self.progress(progress, text)
+        } else {
+            try await update(.working, message: text.map { agentMessage($0) })
+        }
+    }
+
+    /// Reports progress: numeric `progress` (0…1, clamped) in the status-update metadata and
+    /// mirrored in the status message's metadata, with a readable text (default "40%").
+    public func progress(_ fraction: Double, _ text: String? = nil, metadata: JSONObject? = nil) async throws {
+        let p = fraction.isFinite ? min(max(fraction, 0), 1) : 0
+        var md = metadata ?? JSONObject()
+        md[ProgressMetadata.key] = .number(p)
+        let readable = text ?? "\(Int((p * 100).rounded()))%"
+        try await update(.working, message: agentMessage(readable, metadata: md), metadata: md)
+    }
+
+    /// Sends a status update. A terminal or interrupted state first closes every open artifact.
+    public func update(_ state: TaskState, message: Message? = nil, metadata: JSONObject? = nil) async throws {
+        let status = TaskStatusUpdateEvent(
+            taskId: taskId, contextId: contextId,
+            status: TaskStatus(state: state, message: message, timestamp: .now),
+            isFinal: state.endsStream, metadata: metadata)
+        try await send(self.state.status(status, template: self))
+    }
+
+    /// Completes the task, with an optional status text.
+    public func complete(_ text: String? = nil) async throws {
+        try await update(.completed, message: text.map { agentMessage($0) })
+    }
+
+    /// Fails the task with a message saying what went wrong.
+    public func fail(_ message: String) async throws {
+        try await update(.failed, message: agentMessage(message))
+    }
+
+    /// Rejects the task (the agent will not do it).
+    public func reject(_ message: String) async throws {
+        try await update(.rejected, message: agentMessage(message))
+    }
+
+    /// Marks the task canceled.
+    public func cancel(_ message: String? = nil) async throws {
+        try await update(.canceled, message: message.map { agentMessage($0) })
+    }
+
+    /// Asks the client for more input; the stream ends and the client continues the same task.
+    public func requireInput(_ question: String) async throws {
+        try await update(.inputRequired, message: agentMessage(question))
+    }
+
+    // MARK: Messages
+
+    /// Answers with a single message instead of a task (only before any task event), or adds
+    /// an agent message to the task's history.
+    public func reply(_ message: Message) async throws {
+        var message = message
+        message.contextId = message.contextId ?? contextId
+        if message.messageId.isEmpty { message.messageId = IDs.make() }
+        try await send(state.reply(message, taskId: taskId))
+    }
+
+    /// Answers with a single text message.
+    public func reply(_ text: String) async throws {
+        try await reply(Message(messageId: IDs.make(), role: .agent, parts: [.text(text)], contextId: contextId))
+    }
+
+    /// An agent message about this task.
+    public func agentMessage(_ text: String, metadata: JSONObject? = nil) -> Message {
+        Message(messageId: IDs.make(), role: .agent, parts: [.text(text)], contextId: contextId, taskId: taskId, metadata: metadata)
+    }
+
+    // MARK: Artifacts
+
+    /// Streams a text chunk of an artifact.
+    ///
+    /// - Parameters:
+    ///   - append: `nil` (the default) appends from the artifact's second chunk on; `false`
+    ///     replaces the artifact, `true` appends.
+    ///   - lastChunk: `nil` (the default) holds the chunk back until the next chunk or the end
+    ///     of the task, so the real last chunk carries `lastChunk`; `true` closes the artifact
+    ///     with this chunk; `false` sends it at once and keeps the artifact open.
+    ///   - metadata: per-chunk metadata, sent as the event's metadata.
+    public func addArtifact(
+        text: String, artifactId: String = TaskUpdater.defaultArtifactId, name: String? = nil,
+        append: Bool? = nil, lastChunk: Bool? = nil, metadata: JSONObject? = nil
+    ) async throws {
+        try await addArtifact(parts: [.text(text)], artifactId: artifactId, name: name, append: append, lastChunk: lastChunk, metadata: metadata)
+    }
+
+    /// Streams a chunk of an artifact made of any parts; see
+    /// ``addArtifact(text:artifactId:name:append:lastChunk:metadata:)``.
+    public func addArtifact(
+        parts: [Part], artifactId: String = TaskUpdater.defaultArtifactId, name: String? = nil,
+        append: Bool? = nil, lastChunk: Bool? = nil, metadata: JSONObject? = nil
+    ) async throws {
+        let events = state.chunk(
+            parts: parts.isEmpty ? [.text("")] : parts, artifactId: artifactId, name: name,
+            append: append, lastChunk: lastChunk, metadata: metadata, template: self)
+        try await send(events)
+    }
+
+    /// Sends the held chunk of an artifact as its last one (or an empty closing chunk).
+    public func finishArtifact(_ artifactId: String = TaskUpdater.defaultArtifactId) async throws {
+        try await send(state.close(artifactId: artifactId, template: self))
+    }
+
+    // MARK: Ending
+
+    /// Ends the task if the agent left it running: canceled when the current task is
+    /// cancelled or `error` is a `CancellationError`, failed when `error` is set, completed
+    /// otherwise. Does nothing once a terminal or interrupted state was sent. Delivery errors
+    /// are ignored. Runners call this after ``AgentExecutor/execute(_:updater:)`` returns.
+    public func finish(error: (any Error)? = nil) async {
+        guard !state.ended else { return }
+        if error is CancellationError || Task.isCancelled {
+            try? await cancel()
+        } else if let error {
+            try? await fail(Self.describe(error))
+        } else {
+            try? await complete()
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        String(describing: error)
+    }
+
+    private func send(_ events: [StreamResponse]) async throws {
+        for event in events { try await sink.send(event) }
+    }
+}
+
+/// The updater's bookkeeping: whether the task was announced, and the held chunk of each
+/// open artifact.
+final class UpdaterState: Sendable {
+    struct ArtifactState {
+        var open = false
+        var held: TaskArtifactUpdateEvent?
+    }
+
+    struct State {
+        var initialTask: A2ATask
+        var announced = false
+        var ended = false
+        var artifacts: [String: ArtifactState] = [:]
+        var order: [String] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(initialTask: A2ATask) {
+        state = Mutex(State(initialTask: initialTask))
+    }
+
+    var ended: Bool { state.withLock { $0.ended } }
+
+    func announce() -> [StreamResponse] {
+        state.withLock { Self.announce(&$0) }
+    }
+
+    private static func announce(_ s: inout State) -> [StreamResponse] {
+        guard !s.announced, !s.ended else { return [] }
+        s.announced = true
+        return [.task(s.initialTask)]
+    }
+
+    func reply(_ message: Message, taskId: String) -> [StreamResponse] {
+        state.withLock { s in
+            guard !s.ended else { return [] }
+            if !s.announced {
+                s.ended = true
+                return [.message(message)]
+            }
+            var m = message
+            m.taskId = taskId
+            return [.message(m)]
+        }
+    }
+
+    func status(_ event: TaskStatusUpdateEvent, template: TaskUpdater) -> [StreamResponse] {
+        state.withLock { s in
+            guard !s.ended else { return [] }
+            var out = Self.announce(&s)
+            out += Self.flush(&s, asLast: event.status.state.endsStream, template: template)
+            if event.status.state.endsStream { s.ended = true }
+            out.append(.statusUpdate(event))
+            return out
+        }
+    }
+
+    func chunk(
+        parts: [Part], artifactId: String, name: String?, append: Bool?, lastChunk: Bool?,
+        metadata: JSONObject?, template: TaskUpdater
+    ) -> [StreamResponse] {
+        state.withLock { s in
+            guard !s.ended else { return [] }
+            var out = Self.announce(&s)
+            var a = s.artifacts[artifactId] ?? ArtifactState()
+            if s.artifacts[artifactId] == nil { s.order.append(artifactId) }
+            if let held = a.held {
+                out.append(.artifactUpdate(held))
+                a.held = nil
+            }
+            var event = TaskArtifactUpdateEvent(
+                taskId: template.taskId, contextId: template.contextId,
+                artifact: Artifact(artifactId: artifactId, name: a.open ? nil : name, parts: parts),
+                append: append ?? a.open, lastChunk: false, metadata: metadata)
+            switch lastChunk {
+            case nil:
+                a.held = event
+                a.open = true
+            case true?:
+                event.lastChunk = true
+                out.append(.artifactUpdate(event))
+                a.open = false
+            case false?:
+                out.append(.artifactUpdate(event))
+                a.open = true
+            }
+            s.artifacts[artifactId] = a
+            return out
+        }
+    }
+
+    func close(artifactId: String, template: TaskUpdater) -> [StreamResponse] {
+        state.withLock { s in
+            guard !s.ended, var a = s.artifacts[artifactId], a.open else { return [] }
+            var out = Self.announce(&s)
+            out.append(.artifactUpdate(Self.closing(&a, id: artifactId, template: template)))
+            s.artifacts[artifactId] = a
+            return out
+        }
+    }
+
+    /// Sends every held chunk; with `asLast`, closes every open artifact.
+    private static func flush(_ s: inout State, asLast: Bool, template: TaskUpdater) -> [StreamResponse] {
+        var out: [StreamResponse] = []
+        for id in s.order {
+            guard var a = s.artifacts[id], a.open else { continue }
+            if asLast {
+                out.append(.artifactUpdate(closing(&a, id: id, template: template)))
+            } else if let held = a.held {
+                out.append(.artifactUpdate(held))
+                a.held = nil
+            }
+            s.artifacts[id] = a
+        }
+        return out
+    }
+
+    /// The held chunk marked last, or an empty closing chunk.
+    private static func closing(_ a: inout ArtifactState, id: String, template: TaskUpdater) -> TaskArtifactUpdateEvent {
+        defer {
+            a.held = nil
+            a.open = false
+        }
+        if var held = a.held {
+            held.lastChunk = true
+            return held
+        }
+        return TaskArtifactUpdateEvent(
+            taskId: template.taskId, contextId: template.contextId,
+            artifact: Artifact(artifactId: id, parts: [.text("")]), append: true, lastChunk: true)
+    }
+}
