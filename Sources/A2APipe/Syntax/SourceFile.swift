@@ -68,4 +68,15 @@ struct SourceFile: Sendable {
         }
         return found
     }
+
+    /// Whether a line's leading whitespace contains a tab.
+    func lineHasTabIndentation(_ line: Int) -> Bool {
+        guard line >= 1, line <= lineStarts.count else { return false }
+        var index = lineStarts[line - 1]
+        while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" {
+            if scalars[index] == "\t" { return true }
+            index += 1
+        }
+        return false
+    }
 }

@@ -58,8 +58,15 @@ enum SyntaxTreeBuilder {
             if let context, context.mark.line != mark.line || context.mark.column != mark.column {
                 started = " \(context.text) started at line \(context.mark.line), column \(context.mark.column)"
             }
-            return .error("invalid YAML: \(problem)\(started)\(hint)", at: source.location(line: mark.line, column: mark.column))
+            let location = source.location(line: mark.line, column: mark.column)
+            if source.lineHasTabIndentation(location.line) {
+                return .error("invalid YAML: \(problem); indent with spaces, YAML does not allow tabs for indentation", at: location)
+            }
+            return .error("invalid YAML: \(problem)\(started)\(hint)", at: location)
         case .composer(_, let problem, let mark, _):
+            if problem == "but found another document" {
+                return .error("invalid YAML: a second document starts here ('---'); a pipeline file holds exactly one", at: source.location(line: mark.line, column: mark.column))
+            }
             return .error("invalid YAML: \(problem)", at: source.location(line: mark.line, column: mark.column))
         case .reader(let problem, let offset, _, _):
             var location = source.location(line: 1, column: 1)
