@@ -1,3 +1,4 @@
+import Foundation
 import A2APipe
 import Testing
 
@@ -70,6 +71,33 @@ import Testing
             """)
         #expect(result.diagnostics.map(\.description) == [
             "test.yaml:2:63: error: expected true or false for 'shell' of builtin 'exec', got a string",
+        ])
+    }
+}
+
+@Suite struct ScaleTests {
+    @Test func longNameListsAreShortened() {
+        var text = "name: big\nagents: { e: { builtin: echo } }\nstages:\n"
+        for index in 0..<40 { text += "  - { id: s\(index), agent: e\(index == 0 ? "" : ", needs: [s\(index - 1)]") }\n" }
+        text += "output: nothing-like-it\n"
+        #expect(loadText(text).diagnostics.map(\.description) == [
+            "test.yaml:44:9: error: output names unknown stage 'nothing-like-it'; name a stage or write a template with {{ stages.ID.output }}",
+        ])
+        text = text.replacingOccurrences(of: "output: nothing-like-it\n", with: "  - { id: x, agent: e, needs: [zzz] }\n")
+        #expect(loadText(text).diagnostics.map(\.description) == [
+            "test.yaml:44:32: error: unknown stage 'zzz'; stages: s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, … (41 in all)",
+        ])
+    }
+
+    @Test func manyPlaceholdersInOneValueLoadQuickly() throws {
+        let placeholders = String(repeating: "{{ input }} {{ params.p }} ", count: 10_000)
+        let text = "name: a\nparams: { p: v }\nagents: { e: { builtin: echo } }\nstages:\n  - id: a\n    agent: e\n    input: \"\(placeholders){{ nope }}\"\n"
+        let clock = ContinuousClock()
+        var result: PipelineLoadResult?
+        let elapsed = clock.measure { result = loadText(text) }
+        #expect(elapsed < .seconds(3))
+        #expect(result?.diagnostics.map(\.description) == [
+            "test.yaml:7:\(13 + placeholders.count): error: unknown template variable 'nope'; use input, item, index, params.NAME or stages.ID.output",
         ])
     }
 }

@@ -21,6 +21,13 @@ enum Suggestions {
         closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ";"
     }
 
+    /// `a, b, c` — or, for long lists, the first few and how many there are in all,
+    /// so a message about a 1,000-stage file stays one readable line.
+    static func listing(_ names: [String], limit: Int = 12) -> String {
+        guard names.count > limit else { return names.joined(separator: ", ") }
+        return names.prefix(limit).joined(separator: ", ") + ", … (\(names.count) in all)"
+    }
+
     /// Damerau–Levenshtein (optimal string alignment) distance.
     static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }

@@ -489,15 +489,10 @@ struct SpecDecoder {
         if braces.isEmpty && dollars.isEmpty { return { _ in fallback } }
         let braceLocations = source.occurrences(of: ["{", "{"], count: braces.count, from: scalar.location)
         let dollarLocations = source.occurrences(of: ["$", "{"], count: dollars.count, from: scalar.location)
-        return { offset in
-            if let index = braces.firstIndex(of: offset) {
-                return index < braceLocations.count ? braceLocations[index] : fallback
-            }
-            if let index = dollars.firstIndex(of: offset) {
-                return index < dollarLocations.count ? dollarLocations[index] : fallback
-            }
-            return fallback
-        }
+        var table: [Int: SourceLocation] = [:]
+        for (offset, location) in zip(braces, braceLocations) { table[offset] = location }
+        for (offset, location) in zip(dollars, dollarLocations) { table[offset] = location }
+        return { offset in table[offset] ?? fallback }
     }
 }
 

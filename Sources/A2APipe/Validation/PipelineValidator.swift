@@ -76,7 +76,7 @@ struct PipelineValidator {
             if values[name] != nil {
                 values[name] = value
             } else {
-                let declared = names.isEmpty ? "the file declares no params" : "declared params: \(names.sorted().joined(separator: ", "))"
+                let declared = names.isEmpty ? "the file declares no params" : "declared params: \(Suggestions.listing(names.sorted()))"
                 error("--set names unknown param '\(name)'\(Suggestions.hint(name, in: names)) \(declared)", at: spec.paramsLocation ?? spec.location)
             }
         }
@@ -111,7 +111,7 @@ struct PipelineValidator {
                 if let with = agent.with, let names = nested[agent.id.value]?.paramNames {
                     for entry in with.value {
                         if !names.contains(entry.key.value) {
-                            let declared = names.isEmpty ? "the nested pipeline declares no params" : "its params: \(names.sorted().joined(separator: ", "))"
+                            let declared = names.isEmpty ? "the nested pipeline declares no params" : "its params: \(Suggestions.listing(names.sorted()))"
                             error("unknown param '\(entry.key.value)' for nested pipeline agent '\(agent.id.value)'\(Suggestions.hint(entry.key.value, in: names)) \(declared)", at: entry.key.location)
                         }
                         checkConfigTemplates(entry.value, params: params)
@@ -255,7 +255,7 @@ struct PipelineValidator {
             let ownID = stage.id?.value
             let isCanonical = ownID.map { stageIndex[$0] == index } ?? false
             if let agent = stage.agent, !agentIDs.isEmpty, !agentIDs.contains(agent.value) {
-                let defined = "defined agents: \(agentIDs.sorted().joined(separator: ", "))"
+                let defined = "defined agents: \(Suggestions.listing(agentIDs.sorted()))"
                 error("unknown agent '\(agent.value)'\(Suggestions.hint(agent.value, in: agentIDs)) \(defined)", at: agent.location)
             }
             var deps: [Dependency] = []
@@ -265,7 +265,7 @@ struct PipelineValidator {
                     return nil
                 }
                 guard let upstream = stageIndex[reference.value] else {
-                    error("unknown stage '\(reference.value)'\(Suggestions.hint(reference.value, in: stageIDs)) \(stageIDs.isEmpty ? "no stages have ids" : "stages: \(stageIDs.joined(separator: ", "))")", at: reference.location)
+                    error("unknown stage '\(reference.value)'\(Suggestions.hint(reference.value, in: stageIDs)) \(stageIDs.isEmpty ? "no stages have ids" : "stages: \(Suggestions.listing(stageIDs))")", at: reference.location)
                     return nil
                 }
                 return upstream
@@ -389,7 +389,7 @@ struct PipelineValidator {
                         indices.append(index)
                     } else {
                         valid = false
-                        error("unknown stage '\(id)'\(Suggestions.hint(id, in: stageIDs)) stages: \(stageIDs.joined(separator: ", "))", at: placeholder.location)
+                        error("unknown stage '\(id)'\(Suggestions.hint(id, in: stageIDs)) stages: \(Suggestions.listing(stageIDs))", at: placeholder.location)
                     }
                 case .param(let name): checkParam(name, params: params, at: placeholder.location)
                 case .item, .index:
