@@ -22,7 +22,13 @@ import Testing
 
     @Test func duplicateKeysAreNamed() {
         #expect(lines("name: a\nagents: { e: { builtin: echo } }\nstages:\n  - id: a\n    agent: e\n    id: b\n") == [
-            "test.yaml:4:5: error: duplicate key 'id' in a mapping; each key may appear only once",
+            "test.yaml:6:5: error: duplicate key 'id', first used at line 4; each key may appear only once in a mapping",
+        ])
+    }
+
+    @Test func duplicateKeysInFlowMappings() {
+        #expect(lines("name: a\nagents: { e: { builtin: echo, \"builtin\": words } }\nstages: [{ id: a, agent: e }]\n") == [
+            "test.yaml:2:31: error: duplicate key 'builtin', first used at line 2; each key may appear only once in a mapping",
         ])
     }
 

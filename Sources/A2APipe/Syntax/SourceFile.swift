@@ -79,4 +79,32 @@ struct SourceFile: Sendable {
         }
         return false
     }
+
+    /// The next place after `start` where `key` is written as a mapping key
+    /// (`key:` or `"key":`), to point at the second of two duplicate keys.
+    func nextKey(_ key: String, after start: SourceLocation) -> SourceLocation? {
+        let key = Array(key.unicodeScalars)
+        guard !key.isEmpty else { return nil }
+        var index = offset(of: start) + 1
+        while index + key.count <= scalars.count {
+            defer { index += 1 }
+            var position = index
+            let before: Unicode.Scalar? = position > 0 ? scalars[position - 1] : nil
+            var quote: Unicode.Scalar?
+            if scalars[position] == "\"" || scalars[position] == "'" {
+                quote = scalars[position]
+                position += 1
+            }
+            guard position + key.count <= scalars.count, Array(scalars[position..<(position + key.count)]) == key else { continue }
+            if let before, !(before == " " || before == "\n" || before == "{" || before == ",") { continue }
+            var after = position + key.count
+            if let quote {
+                guard after < scalars.count, scalars[after] == quote else { continue }
+                after += 1
+            }
+            while after < scalars.count, scalars[after] == " " { after += 1 }
+            if after < scalars.count, scalars[after] == ":" { return location(ofOffset: index) }
+        }
+        return nil
+    }
 }

@@ -79,10 +79,16 @@ enum SyntaxTreeBuilder {
             }
             return .error("cannot read the file: \(problem); pipeline files must be UTF-8 text", at: location)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            let mark = context.mark
-            let plural = duplicates.count == 1 ? "key" : "keys"
-            return .error("duplicate \(plural) \(keys) in a mapping; each key may appear only once", at: source.location(line: mark.line, column: mark.column))
+            let first = source.location(line: context.mark.line, column: context.mark.column)
+            guard let key = duplicates.first else {
+                return .error("duplicate keys in a mapping; each key may appear only once", at: first)
+            }
+            let others = duplicates.dropFirst().map { "'\($0)'" }
+            let also = others.isEmpty ? "" : " (and \(others.joined(separator: ", ")))"
+            if let second = source.nextKey(key, after: first) {
+                return .error("duplicate key '\(key)'\(also), first used at line \(first.line); each key may appear only once in a mapping", at: second)
+            }
+            return .error("duplicate key '\(key)'\(also); each key may appear only once in a mapping", at: first)
         default:
             return .error("cannot read the file as YAML", at: source.location(line: 1, column: 1))
         }
