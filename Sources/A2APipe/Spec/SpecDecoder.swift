@@ -366,7 +366,7 @@ struct SpecDecoder {
         var result: [String: SyntaxMapping.Entry] = [:]
         for entry in mapping.entries {
             guard let key = entry.key else {
-                error("expected a key name in \(context), got a \(entry.keyLocation == entry.value.location ? "value" : "complex key")", at: entry.keyLocation)
+                error("expected a key name in \(context), got a list or mapping; write 'key: value'", at: entry.keyLocation)
                 continue
             }
             if keys.contains(key.value) {
@@ -385,7 +385,8 @@ struct SpecDecoder {
 
     private mutating func keyName(_ entry: SyntaxMapping.Entry, kind: String) -> Located<String>? {
         guard let key = entry.key else {
-            error("expected a \(kind), got a complex key", at: entry.keyLocation)
+            let article = "aeiou".contains(kind.first ?? "x") ? "an" : "a"
+            error("expected \(article) \(kind), got a list or mapping; write '\(kind.replacingOccurrences(of: " ", with: "-")): value'", at: entry.keyLocation)
             return nil
         }
         checkIdentifier(key, kind: kind)
