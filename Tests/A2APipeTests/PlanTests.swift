@@ -144,3 +144,31 @@ func loadText(_ text: String, overrides: [String: String] = [:], environment: [S
     }
 }
 
+
+@Suite struct ConfigValueTests {
+    @Test func builtinSettingsRenderAndConvert() throws {
+        let plan = try #require(loadText("""
+            name: config
+            params: { top: "7", dir: docs }
+            agents:
+              run:
+                builtin: exec
+                with: { command: ["ls", "{{ params.dir }}"], shell: false, timeout: 2s, env: { HOME: "${HOME}" } }
+              search: { builtin: search, with: { corpus: "{{ params.dir }}", top: "{{ params.top }}" } }
+            stages:
+              - { id: a, agent: run }
+              - { id: b, agent: search, needs: [a] }
+            """).plan)
+        let values = plan.templateValues(input: "")
+        guard case .builtin(_, let run) = plan.agents["run"]?.kind, case .builtin(_, let search) = plan.agents["search"]?.kind else {
+            Issue.record("not builtins")
+            return
+        }
+        #expect(run["command"]?.rendered(values).textList == ["ls", "docs"])
+        #expect(run["shell"]?.boolean == false)
+        #expect(run["timeout"]?.duration == .seconds(2))
+        #expect(run["env"]?.rendered(values).textMap?.map(\.value) == ["/home/tester"])
+        #expect(search["top"]?.rendered(values).integer == 7)
+        #expect(search["corpus"]?.rendered(values).text == "docs")
+    }
+}
