@@ -1,0 +1,57 @@
+/// How an ``A2AServer`` listens and what it allows.
+public struct A2AServerConfiguration: Sendable {
+    /// The address to bind.
+    public var host: String
+    /// The port to bind; 0 picks a free one (see ``A2AServer/waitUntilRunning()``).
+    public var port: Int
+    /// The URL the card advertises; default `http://host:port/` with the bound port.
+    public var publicURL: String?
+    /// The largest request body accepted; larger ones are refused with HTTP 413 before they
+    /// are read whole.
+    public var maxRequestBodyBytes: Int
+    /// Send `: keep-alive` on a stream after this much silence.
+    public var keepAliveInterval: Duration
+    /// Events queued per stream subscriber before the agent has to wait (see ``TaskRun``).
+    public var subscriberBufferCapacity: Int
+    /// A subscriber whose queue stays full this long is dropped.
+    public var slowSubscriberTimeout: Duration
+    /// Tasks kept by the default in-memory store (finished ones are evicted first).
+    public var maxStoredTasks: Int
+    /// How long the default store keeps a finished task.
+    public var finishedTaskTTL: Duration
+    /// How long python-a2a `message_id`s are remembered to join retries to their run.
+    public var legacyDeduplicationWindow: Duration
+    /// How many python-a2a `message_id`s are remembered at most.
+    public var legacyDeduplicationCapacity: Int
+    /// The `Cache-Control` header of the agent card.
+    public var cardCacheControl: String
+
+    /// Creates a configuration.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        publicURL: String? = nil,
+        maxRequestBodyBytes: Int = 4 << 20,
+        keepAliveInterval: Duration = .seconds(15),
+        subscriberBufferCapacity: Int = 512,
+        slowSubscriberTimeout: Duration = .seconds(30),
+        maxStoredTasks: Int = 10_000,
+        finishedTaskTTL: Duration = .seconds(3600),
+        legacyDeduplicationWindow: Duration = .seconds(120),
+        legacyDeduplicationCapacity: Int = 1024,
+        cardCacheControl: String = "public, max-age=300"
+    ) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.keepAliveInterval = keepAliveInterval
+        self.subscriberBufferCapacity = subscriberBufferCapacity
+        self.slowSubscriberTimeout = slowSubscriberTimeout
+        self.maxStoredTasks = maxStoredTasks
+        self.finishedTaskTTL = finishedTaskTTL
+        self.legacyDeduplicationWindow = legacyDeduplicationWindow
+        self.legacyDeduplicationCapacity = legacyDeduplicationCapacity
+        self.cardCacheControl = cardCacheControl
+    }
+}
