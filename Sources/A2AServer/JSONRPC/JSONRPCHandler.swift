@@ -74,7 +74,7 @@ struct JSONRPCHandler: Sendable {
             let history = params.configuration.historyLength
             if params.configuration.returnImmediately {
                 let (run, _) = try await manager.start(params, attachment: .detached)
-                return reply(encoder.sendResult(.task(run.snapshot.trimmed(historyLength: history))))
+                return reply(encoder.sendResult(.task(run.initialSnapshot.trimmed(historyLength: history))))
             }
             let (run, _) = try await manager.start(params, attachment: .blocking)
             await run.waitUntilSettled()

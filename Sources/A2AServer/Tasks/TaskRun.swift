@@ -50,10 +50,14 @@ final class TaskRun: AgentEventSink, Sendable {
         self.subscriberCapacity = subscriberCapacity
         self.slowSubscriberTimeout = slowSubscriberTimeout
         self.onSettled = onSettled
-        state = Mutex(State(task: context.initialTask))
+        let initial = context.initialTask
+        self.initialSnapshot = initial
+        state = Mutex(State(task: initial))
     }
 
     var taskId: String { context.taskId }
+    /// The task as the run started it (state `submitted`): the answer to `returnImmediately`.
+    let initialSnapshot: A2ATask
     var contextId: String { context.contextId }
 
     /// The task as it stands now.
