@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
         .testTarget(name: "A2APipeTests", dependencies: ["A2APipe"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["PeerSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["PeerSupport", "a2a-pipe"]),
         .testTarget(
             name: "A2AServerTests",
             dependencies: [

@@ -16,6 +16,9 @@ struct HTTPTransport: Sendable {
         var config = HTTPClient.Configuration()
         config.redirectConfiguration = .disallow
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
+        // A refused connection is an answer: report it at once instead of retrying until the
+        // connect timeout (the engine has its own retry policy).
+        config.connectionPool.retryConnectionEstablishment = false
         config.timeout.connect = .seconds(10)
         config.decompression = .enabled(limit: .ratio(100))
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
