@@ -1,0 +1,63 @@
+import Foundation
+
+/// Runs a program to completion, bounded, and returns its exit status and output.
+///
+/// For end-to-end tests of the `a2a-pipe` executable. Spawned with a clean signal mask (see
+/// ``ChildProcess``), so SIGINT/SIGTERM reach it as they would from a shell.
+public func runProgram(
+    _ executable: URL,
+    arguments: [String],
+    timeout: Duration = .seconds(60),
+    environment: [String: String] = [:],
+    currentDirectory: URL? = nil
+) async throws -> (exitCode: Int32, stdout: String, stderr: String) {
+    let program = try RunningProgram(executable, arguments: arguments, environment: environment, currentDirectory: currentDirectory)
+    guard let status = await program.wait(timeout: timeout) else {
+        await program.stop()
+        throw PeerSupportError.timedOut(
+            what: "\(executable.lastPathComponent) \(arguments.joined(separator: " "))", seconds: timeout.seconds,
+            outputTail: "stdout:\n" + tail(program.stdoutText()) + "\nstderr:\n" + tail(program.stderrText()))
+    }
+    return (status, program.stdoutText(), program.stderrText())
+}
+
+/// A program started in the background, whose output is captured to files.
+public final class RunningProgram: Sendable {
+    let child: ChildProcess
+    let outFile: URL
+    let errFile: URL
+
+    /// Starts the program. Its environment is this process's, plus `environment`.
+    public init(_ executable: URL, arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil) throws {
+        outFile = temporaryFile("program-\(executable.lastPathComponent)", ".stdout.log")
+        errFile = temporaryFile("program-\(executable.lastPathComponent)", ".stderr.log")
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        child = try ChildProcess(executable: executable, arguments: arguments, environment: env, currentDirectory: currentDirectory,
+                                 stdout: .file(outFile), stderr: .file(errFile))
+    }
+
+    deinit {
+        child.send(SIGKILL)
+        try? FileManager.default.removeItem(at: outFile)
+        try? FileManager.default.removeItem(at: errFile)
+    }
+
+    /// The process id.
+    public var processIdentifier: Int32 { child.processIdentifier }
+
+    /// Everything written to stdout so far.
+    public func stdoutText() -> String { readText(outFile) }
+
+    /// Everything written to stderr so far.
+    public func stderrText() -> String { readText(errFile) }
+
+    /// Sends a signal (e.g. SIGINT).
+    public func send(_ signal: Int32) { child.send(signal) }
+
+    /// Waits for the exit status; `nil` if `timeout` passes first.
+    public func wait(timeout: Duration) async -> Int32? { await child.exit.wait(timeout: timeout) }
+
+    /// SIGTERM, then SIGKILL after a grace period.
+    public func stop() async { _ = await child.stop() }
+}
