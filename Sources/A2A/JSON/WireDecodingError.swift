@@ -81,6 +81,12 @@ struct ObjectReader {
         return s.isEmpty ? nil : s
     }
 
+    /// A string member that is present (even empty); `nil` only when absent or `null`.
+    func presentString(_ key: String) throws(WireDecodingError) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        return try at(key) { () throws(WireDecodingError) -> String in try Self.asString(value) }
+    }
+
     /// The first of these members that is present, as a string.
     func firstString(_ keys: String...) throws(WireDecodingError) -> String? {
         for key in keys {

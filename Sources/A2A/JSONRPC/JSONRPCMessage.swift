@@ -129,12 +129,15 @@ public struct JSONRPCResponse: Sendable, Equatable {
             throw WireDecodingError("not a JSON-RPC 2.0 response: 'jsonrpc' is not \"2.0\"", at: ["jsonrpc"])
         }
         let id = o["id"]
+        // A `null` error reads as absent (some servers write `"error": null` beside a result).
+        // A `null` result is a valid result.
         let result = o["result"]
-        let error = o["error"]
+        let error = o["error"].flatMap { $0.isNull ? nil : $0 }
         switch (result, error) {
         case (let r?, nil):
             return JSONRPCResponse(id: id, result: r)
         case (nil, let e?), (.null?, let e?):
+            // An error beside `"result": null` is an error.
             guard case .object(let eo) = e else {
                 throw WireDecodingError("expected an object, got \(e.typeDescription)", at: ["error"])
             }

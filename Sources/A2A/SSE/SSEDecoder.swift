@@ -87,7 +87,7 @@ public struct SSEDecoder: Sendable {
         }
         let view = buffer.readableBytesView
         guard let end = view.firstIndex(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
-            if view.count > maxEventSize { throw .eventTooLarge(limit: maxEventSize) }
+            if data.count + view.count > maxEventSize { throw .eventTooLarge(limit: maxEventSize) }
             return nil
         }
         let length = end - view.startIndex
@@ -122,7 +122,7 @@ public struct SSEDecoder: Sendable {
             defer { resetEvent() }
             guard hasData else { return nil }
             let event = SSEEvent(
-                type: eventType ?? "message",
+                type: eventType.flatMap { $0.isEmpty ? nil : $0 } ?? "message",
                 data: String(decoding: data, as: UTF8.self),
                 id: lastEventId,
                 retry: retry

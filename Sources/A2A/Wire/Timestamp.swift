@@ -73,7 +73,10 @@ public enum Timestamp {
 
     /// Writes a date as UTC with milliseconds and `Z`: `2026-11-24T23:28:26.048Z`.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Round to whole microseconds first: a parsed millisecond can sit a hair below its
+        // value in binary floating point, and flooring that would write the previous one.
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let totalMillis = micros >= 0 ? micros / 1000 : (micros - 999) / 1000
         var days = Int(totalMillis / 86_400_000)
         var millisOfDay = Int(totalMillis % 86_400_000)
         if millisOfDay < 0 {

@@ -152,7 +152,7 @@ public enum WireDecoder {
                 let file = try r.required("file") { v throws(WireDecodingError) in try ObjectReader(v) }
                 let name = try at("file") { () throws(WireDecodingError) in try file.optionalString("name") }
                 let mime = try at("file") { () throws(WireDecodingError) in try file.firstString("mimeType", "mime_type") }
-                if let bytes = try at("file", { () throws(WireDecodingError) in try file.optionalString("bytes") }) {
+                if let bytes = try at("file", { () throws(WireDecodingError) in try file.presentString("bytes") }) {
                     guard let data = LenientBase64.decode(bytes) else {
                         throw WireDecodingError("'bytes' is not base64", at: ["file", "bytes"])
                     }
@@ -173,7 +173,7 @@ public enum WireDecoder {
         if let text = r.object["text"], case .string(let t) = text {
             return Part(.text(t), filename: filename, mediaType: mediaType, metadata: metadata)
         }
-        if let raw = try r.optionalString("raw") {
+        if let raw = try r.presentString("raw") {
             guard let data = LenientBase64.decode(raw) else {
                 throw WireDecodingError("'raw' is not base64", at: ["raw"])
             }
