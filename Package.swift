@@ -58,7 +58,14 @@ let package = Package(
         // Pipeline files: spec with source locations, validation, templates, plan.
         .target(
             name: "A2APipe",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "A2A",
+                "A2AClient",
+                "BuiltinAgents",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The thin command-line front end.
         .executableTarget(
@@ -87,6 +94,7 @@ let package = Package(
         .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
         .testTarget(name: "A2APipeTests", dependencies: ["A2APipe"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EngineTests", dependencies: ["A2APipe", "A2A", "A2AClient", "A2AServer", "BuiltinAgents", "PeerSupport"]),
         .testTarget(name: "CLITests", dependencies: ["PeerSupport", "a2a-pipe"]),
         .testTarget(
             name: "A2AServerTests",

@@ -14,7 +14,7 @@ public enum PipelineSchema {
     static let durationPattern = "^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$"
     static let templatePattern = "\\{\\{"
 
-    static func schema(catalog: BuiltinAgentCatalog) -> JSONValue {
+    static func schema(catalog: BuiltinAgentCatalog) -> SchemaJSON {
         .object([
             ("$schema", "https://json-schema.org/draft/2020-12/schema"),
             ("title", "a2a-pipe pipeline"),
@@ -64,25 +64,25 @@ public enum PipelineSchema {
         ])
     }
 
-    private static func string(_ description: String) -> JSONValue {
+    private static func string(_ description: String) -> SchemaJSON {
         .object([("description", .string(description)), ("type", "string")])
     }
 
-    private static func ref(_ name: String, _ description: String) -> JSONValue {
+    private static func ref(_ name: String, _ description: String) -> SchemaJSON {
         .object([("description", .string(description)), ("$ref", .string("#/$defs/\(name)"))])
     }
 
-    private static func agent(catalog: BuiltinAgentCatalog) -> JSONValue {
-        var conditions: [JSONValue] = []
+    private static func agent(catalog: BuiltinAgentCatalog) -> SchemaJSON {
+        var conditions: [SchemaJSON] = []
         for name in catalog.names {
             guard let entry = catalog[name] else { continue }
-            var properties: [(String, JSONValue)] = []
+            var properties: [(String, SchemaJSON)] = []
             for parameter in entry.parameters {
                 properties.append((parameter.name, value(parameter)))
             }
-            var with: [(String, JSONValue)] = [("type", "object"), ("additionalProperties", false), ("properties", .object(properties))]
+            var with: [(String, SchemaJSON)] = [("type", "object"), ("additionalProperties", false), ("properties", .object(properties))]
             if !entry.requiredKeys.isEmpty { with.append(("required", .array(entry.requiredKeys.map { .string($0) }))) }
-            var then: [(String, JSONValue)] = [("properties", .object([("with", .object(with))]))]
+            var then: [(String, SchemaJSON)] = [("properties", .object([("with", .object(with))]))]
             if !entry.requiredKeys.isEmpty { then.append(("required", .array(["with"]))) }
             conditions.append(.object([
                 ("if", .object([("properties", .object([("builtin", .object([("const", .string(name))]))])), ("required", .array(["builtin"]))])),
@@ -130,9 +130,9 @@ public enum PipelineSchema {
         ])
     }
 
-    private static func value(_ parameter: BuiltinAgentCatalog.Parameter) -> JSONValue {
-        let placeholder: JSONValue = .object([("type", "string"), ("pattern", .string(templatePattern))])
-        let description: (String, JSONValue) = ("description", .string(parameter.summary))
+    private static func value(_ parameter: BuiltinAgentCatalog.Parameter) -> SchemaJSON {
+        let placeholder: SchemaJSON = .object([("type", "string"), ("pattern", .string(templatePattern))])
+        let description: (String, SchemaJSON) = ("description", .string(parameter.summary))
         switch parameter.kind {
         case .string: return .object([description, ("type", "string")])
         case .integer: return .object([description, ("anyOf", .array([.object([("type", "integer")]), placeholder]))])
@@ -145,7 +145,7 @@ public enum PipelineSchema {
         }
     }
 
-    private static func stage() -> JSONValue {
+    private static func stage() -> SchemaJSON {
         .object([
             ("description", "One step of the pipeline: an agent and its input."),
             ("type", "object"),

@@ -1,18 +1,18 @@
 /// A JSON value whose objects keep their key order, printed the same way on
 /// every platform (used for the pipeline JSON Schema).
-indirect enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+indirect enum SchemaJSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
     case string(String)
     case integer(Int)
     case number(Double)
     case boolean(Bool)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([SchemaJSON])
+    case object([(String, SchemaJSON)])
 
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .integer(value) }
     init(booleanLiteral value: Bool) { self = .boolean(value) }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.pretty() == rhs.pretty() }
+    static func == (lhs: SchemaJSON, rhs: SchemaJSON) -> Bool { lhs.pretty() == rhs.pretty() }
     func hash(into hasher: inout Hasher) { hasher.combine(pretty()) }
 
     /// Pretty-printed with two-space indentation and a trailing newline.
