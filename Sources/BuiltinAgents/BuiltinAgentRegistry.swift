@@ -88,7 +88,8 @@ public struct BuiltinAgentRegistry: Sendable {
         return try entry.make(settings)
     }
 
-    /// The agents that ship with a2a-pipe: the python-a2a streaming wiki's demos, done right.
+    /// The agents that ship with a2a-pipe: the python-a2a streaming wiki's demos, done right,
+    /// and the working agents `exec`, `llm`, `search` and `summarize` (docs/builtins.md).
     public static let standard = BuiltinAgentRegistry([
         Entry(
             name: "echo", summary: "Streams its input back word by word.",
@@ -129,6 +130,69 @@ public struct BuiltinAgentRegistry: Sendable {
             example: "process this data",
             make: { s throws(BuiltinAgentError) in
                 TaskAgent(steps: try s.integer("steps", default: 10, in: 1...10_000), delay: try s.duration("delay", default: .milliseconds(500)))
+            }),
+        Entry(
+            name: "exec", summary: "Runs a command with the input on stdin and streams its stdout as it is produced.",
+            settings: [
+                Setting("command", default: "(required)", "program and arguments: a JSON list, or words with shell-style quotes"),
+                Setting("shell", default: "false", "run command[0] with /bin/sh -c (the other items are $1, $2, …)"),
+                Setting("timeout", default: "none", "kill the command's process group after this long"),
+                Setting("env", default: "{}", "extra environment variables: a JSON map, or K=V,K2=V2"),
+                Setting("cwd", default: ".", "working directory"),
+            ],
+            example: "hello from stdin",
+            make: { s throws(BuiltinAgentError) in
+                guard let command = try s.stringList("command"), !command.isEmpty else {
+                    throw .invalidSetting("agent 'exec' needs 'command' (for example [\"wc\", \"-w\"])")
+                }
+                return ExecAgent(
+                    command: command, shell: try s.boolean("shell", default: false),
+                    timeout: s.values["timeout"] == nil ? nil : try s.duration("timeout", default: .zero),
+                    environment: try s.stringMap("env") ?? [:], directory: s.string("cwd"))
+            }),
+        Entry(
+            name: "llm", summary: "Streams a reply from an OpenAI-compatible chat-completions endpoint, token by token.",
+            settings: [
+                Setting("base_url", default: LLMAgent.defaultBaseURL, "endpoint base URL (…/v1)"),
+                Setting("model", default: LLMAgent.defaultModel, "model name"),
+                Setting("api_key_env", default: "none", "name of the environment variable holding the API key"),
+                Setting("system", default: "none", "system prompt"),
+                Setting("temperature", default: "server's", "sampling temperature, 0 to 2"),
+                Setting("max_tokens", default: "server's", "longest reply, in tokens"),
+            ],
+            example: "Say hello in five words.",
+            make: { s throws(BuiltinAgentError) in
+                var configuration = LLMAgent.Configuration()
+                configuration.baseURL = s.string("base_url") ?? LLMAgent.defaultBaseURL
+                configuration.model = s.string("model") ?? LLMAgent.defaultModel
+                configuration.apiKeyVariable = s.string("api_key_env")
+                configuration.system = s.string("system")
+                configuration.temperature = try s.number("temperature", in: 0...2)
+                configuration.maxTokens = try s.optionalInteger("max_tokens", in: 1...1_000_000)
+                return try LLMAgent(configuration)
+            }),
+        Entry(
+            name: "search", summary: "BM25 full-text search over a folder of text, Markdown and HTML files; one hit per line.",
+            settings: [
+                Setting("corpus", default: "(required)", "folder to search"),
+                Setting("top", default: "5", "most hits to return"),
+                Setting("extensions", default: "md,markdown,txt,html,htm", "file extensions to index"),
+            ],
+            example: "how do I cancel a task group",
+            make: { s throws(BuiltinAgentError) in
+                SearchAgent(
+                    corpus: try s.requiredString("corpus", agent: "search"), top: try s.integer("top", default: 5, in: 1...1000),
+                    extensions: try s.stringList("extensions", commas: true) ?? SearchAgent.defaultExtensions)
+            }),
+        Entry(
+            name: "summarize", summary: "Extractive summary (TF-IDF centrality), sentence by sentence; summarizes the file of a search hit.",
+            settings: [
+                Setting("sentences", default: "3", "sentences to keep"),
+                Setting("corpus", default: "search's folders", "folder that search-hit paths are relative to"),
+            ],
+            example: "A long text to summarize…",
+            make: { s throws(BuiltinAgentError) in
+                SummarizeAgent(sentences: try s.integer("sentences", default: 3, in: 1...1000), corpus: s.string("corpus"))
             }),
     ])
 }

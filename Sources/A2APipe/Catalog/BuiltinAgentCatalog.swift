@@ -138,6 +138,7 @@ public struct BuiltinAgentCatalog: Sendable {
         ]),
         Entry(name: "summarize", summary: "Summarizes its input extractively.", parameters: [
             Parameter("sentences", .integer, summary: "sentences to keep"),
+            Parameter("corpus", .string, summary: "folder that search-hit paths are relative to"),
         ]),
     ])
 }
