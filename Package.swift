@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Protocol model, the three wire encodings, JSON-RPC envelope, SSE.
@@ -43,6 +44,7 @@ let package = Package(
             dependencies: [
                 "A2A",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +85,11 @@ let package = Package(
         // Throughput benchmarks; run in release (see docs/benchmarks.md).
         .executableTarget(
             name: "A2ABenchmarks",
-            dependencies: ["A2A", "A2APipe", "A2AServer", "BuiltinAgents", "A2AClient", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "A2A", "A2APipe", "A2AServer", "BuiltinAgents", "A2AClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // Test support: starts real Python A2A peers from a virtualenv under .build/.
         .target(
@@ -101,6 +107,7 @@ let package = Package(
             dependencies: [
                 "A2A", "A2AServer", "BuiltinAgents", "A2AClient", "PeerSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

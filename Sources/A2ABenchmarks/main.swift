@@ -5,7 +5,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
-let known = ["decode", "pipeline", "all"]
+let known = ["decode", "pipeline", "server", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write(Data("unknown benchmark '\(which)'; choose one of: \(known.joined(separator: ", "))\n".utf8))
     exit(2)
@@ -15,4 +15,7 @@ if which == "decode" || which == "all" {
 }
 if which == "pipeline" || which == "all" {
     try runPipelineBenchmarks()
+}
+if which == "server" || which == "all" {
+    try await runServerBenchmarks()
 }

@@ -140,7 +140,9 @@ struct InteropTests {
 
     @Test("SDK clients start a task without waiting, subscribe and get it", arguments: [VirtualEnv.sdk13, .sdk03])
     func followWithSubscribeAndGet(venv: VirtualEnv) async throws {
-        try await withBuiltin("task", settings: ["steps": "5", "delay": "100ms"]) { _, url in
+        // 2 s of work: the client subscribes right after its non-blocking send returns; the
+        // margin keeps the task running then even on a loaded machine.
+        try await withBuiltin("task", settings: ["steps": "20", "delay": "100ms"]) { _, url in
             let script = venv == .sdk13 ? "sdk13_tasks.py" : "sdk03_tasks.py"
             let r = try await Self.runOwnClient(script, venv: venv, [url, Self.input, "follow"])
             #expect(r.exitCode == 0, "\(r.stdout)\n\(r.stderr)")

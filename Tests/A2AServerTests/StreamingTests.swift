@@ -84,23 +84,40 @@ struct StreamingTests {
             #expect(blocking.json["result"]?["task"]?["status"]?["state"] == "TASK_STATE_COMPLETED")
             #expect(blocking.json["result"]?["task"]?["artifacts"]?[0]?["parts"]?[0]?["text"] == "Processed input: data")
 
-            let immediate = try await post(url + "/", rpc("SendMessage", ["message": message10("data"), "configuration": ["returnImmediately": true]]), headers: v1)
-            let task = try #require(immediate.json["result"]?["task"])
-            #expect(task["status"]?["state"] == "TASK_STATE_SUBMITTED")
-            let id = try #require(task["id"]?.stringValue)
-            // Follow it to the end, then read it.
-            let sub = try await post(url + "/", rpc("SubscribeToTask", ["id": .string(id)]), headers: v1)
-            let results = sub.events.compactMap { $0["result"] }
-            #expect(results.first?["task"]?["id"]?.stringValue == id)
-            #expect(results.last?["statusUpdate"]?["status"]?["state"] == "TASK_STATE_COMPLETED")
-            let got = try await post(url + "/", rpc("GetTask", ["id": .string(id), "historyLength": 0]), headers: v1)
-            #expect(got.json["result"]?["status"]?["state"] == "TASK_STATE_COMPLETED")
-            #expect(got.json["result"]?["history"] == nil)
-
             // 0.3 blocking:false.
             let nb = try await post(url + "/", rpc("message/send", ["message": message03("x"), "configuration": ["blocking": false]]))
             #expect(nb.json["result"]?["kind"] == "task")
             #expect(nb.json["result"]?["status"]?["state"] == "submitted")
+        }
+    }
+
+    @Test func returnImmediatelyThenSubscribeAndGet() async throws {
+        let gate = Signal()
+        try await withServer(agent: GatedAgent(gate: gate)) { _, url in
+            let immediate = try await post(url + "/", rpc("SendMessage", ["message": message10("one two three"), "configuration": ["returnImmediately": true]]), headers: v1)
+            let task = try #require(immediate.json["result"]?["task"])
+            #expect(task["status"]?["state"] == "TASK_STATE_SUBMITTED")
+            let id = try #require(task["id"]?.stringValue)
+            // Follow it to the end: the agent waits at the gate until our subscription has its
+            // snapshot, so the task is certainly running when we attach.
+            let client = A2AClient(url: url, configuration: A2AClientConfiguration(dialect: .v1_0))
+            var events: [StreamResponse] = []
+            for try await event in client.subscribe(taskId: id) {
+                if events.isEmpty { gate.fire() }
+                events.append(event)
+            }
+            guard case .task(let snapshot)? = events.first else {
+                Issue.record("the first event of a subscription must be the task")
+                return
+            }
+            #expect(snapshot.id == id)
+            #expect(events.last?.state == .completed)
+            var aggregated = snapshot
+            for event in events.dropFirst() { aggregated.apply(event) }
+            #expect(aggregated.artifactText == "one two three")
+            let got = try await post(url + "/", rpc("GetTask", ["id": .string(id), "historyLength": 0]), headers: v1)
+            #expect(got.json["result"]?["status"]?["state"] == "TASK_STATE_COMPLETED")
+            #expect(got.json["result"]?["history"] == nil)
         }
     }
 
@@ -155,22 +172,37 @@ struct StreamingTests {
     }
 
     @Test func severalSubscribersSeeTheSameEvents() async throws {
-        try await withBuiltin("words", settings: ["delay": "30ms"]) { _, url in
+        let gate = Signal()
+        let attached = Countdown(3)
+        try await withServer(agent: GatedAgent(gate: gate)) { _, url in
             let client = A2AClient(url: url, configuration: A2AClientConfiguration(dialect: .v1_0))
             let words = (1...10).map { "w\($0)" }.joined(separator: " ")
             let started = try await client.send(Message.user(words), configuration: SendConfiguration(returnImmediately: true))
             guard case .task(let t) = started else { Issue.record("expected a task"); return }
             let texts = try await withThrowingTaskGroup(of: String.self) { group in
+                group.addTask {
+                    _ = await attached.done.wait(timeout: .seconds(30))
+                    gate.fire()
+                    return ""
+                }
                 for _ in 0..<3 {
                     group.addTask {
                         var task = A2ATask(id: "", contextId: "", status: TaskStatus(state: .unknown))
-                        for try await event in client.subscribe(taskId: t.id) { task.apply(event) }
+                        var first = true
+                        for try await event in client.subscribe(taskId: t.id) {
+                            task.apply(event)
+                            if first {
+                                // Release the agent once all three subscribers have their snapshot.
+                                first = false
+                                attached.tick()
+                            }
+                        }
                         #expect(task.status.state == .completed)
                         return task.artifactText
                     }
                 }
                 var all: [String] = []
-                for try await text in group { all.append(text) }
+                for try await text in group where !text.isEmpty { all.append(text) }
                 return all
             }
             #expect(texts == [words, words, words])

@@ -53,3 +53,35 @@ struct MessageAgent: AgentExecutor {
         try await updater.reply("Direct message response")
     }
 }
+
+/// Streams its input word by word, but after the first word waits (bounded) for `gate`, so a
+/// test can attach subscribers while the task is certainly still running: no timing involved.
+struct GatedAgent: AgentExecutor {
+    let gate: Signal
+
+    func execute(_ context: RequestContext, updater: TaskUpdater) async throws {
+        try await updater.startWork()
+        let words = context.userInput.split(separator: " ").map(String.init)
+        for (i, word) in words.enumerated() {
+            try await updater.addArtifact(text: i == words.count - 1 ? word : word + " ", lastChunk: i == words.count - 1)
+            if i == 0 { _ = await gate.wait(timeout: .seconds(30)) }
+        }
+        try await updater.complete()
+    }
+}
+
+/// Counts events and fires a signal when the count reaches a target.
+final class Countdown: Sendable {
+    private let remaining: Mutex<Int>
+    let done = Signal()
+
+    init(_ count: Int) { remaining = Mutex(count) }
+
+    func tick() {
+        let left = remaining.withLock { n in
+            n -= 1
+            return n
+        }
+        if left == 0 { done.fire() }
+    }
+}
