@@ -95,6 +95,7 @@ let package = Package(
         .target(
             name: "PeerSupport",
             path: "Tests/PeerSupport",
+            exclude: ["README.md"],
             resources: [.copy("Peers")]
         ),
         .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
@@ -108,7 +109,8 @@ let package = Package(
                 "A2A", "A2AServer", "BuiltinAgents", "A2AClient", "PeerSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            exclude: ["Clients"]  // Python client scripts, found by #filePath
         ),
     ],
     swiftLanguageModes: [.v6]
