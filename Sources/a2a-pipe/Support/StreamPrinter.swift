@@ -1,5 +1,6 @@
 import A2A
 import A2AClient
+import Foundation
 
 /// Shows a task's events to a person, or as JSON lines: reply text to stdout as it arrives,
 /// status and progress to stderr. Remembers enough to say how the task ended.
@@ -95,50 +96,12 @@ extension Terminal {
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
 }
 
-import Foundation
-
-/// Follows a task until it settles, re-attaching when its stream drops (a2a-wire.md §4.2).
-///
-/// On A2A 1.0 it re-attaches with `SubscribeToTask`, whose first event is a snapshot of the
-/// task, so nothing is lost between the drop and the re-attach. On A2A 0.3 it polls `GetTask`
-/// instead: a2a-sdk 0.3.26's `tasks/resubscribe` sends no snapshot (text produced in the gap
-/// would be lost) and, while a second consumer listens, stores every later chunk twice
-/// (proven in InteropTests). Text is never repeated (``ArtifactTextTracker``). Gives up after
-/// `attempts` failed re-attaches, or when a polled task does not change for the idle bound.
+/// Follows a task until it settles, re-attaching when its stream drops (a2a-wire.md §4.2),
+/// with ``A2AClient/follow(taskId:attempts:pollInterval:initialError:)``: `SubscribeToTask`
+/// on A2A 1.0, polling `GetTask` on 0.3. Text is never repeated (the printer's
+/// ``ArtifactTextTracker``).
 func follow(_ client: A2AClient, taskId: String, printer: inout StreamPrinter, initial: (any Error)?, attempts: Int = 3) async throws {
-    var lastError = initial
-    let dialect = try await client.endpoint().dialect
-    if dialect != .v1_0 {
-        var lastChange = ContinuousClock.now
-        var lastSeen: (TaskState?, Int) = (nil, -1)
-        while true {
-            let task = try await client.getTask(id: taskId)
-            printer.handle(.task(task))
-            if printer.isSettled { return }
-            let seen = (task.status.state, task.artifacts.reduce(0) { $0 + $1.text.utf8.count })
-            if seen.0 != lastSeen.0 || seen.1 != lastSeen.1 {
-                lastSeen = seen
-                lastChange = .now
-            } else if ContinuousClock.now - lastChange > client.configuration.idleTimeout {
-                throw lastError ?? A2AClientError(url: client.url, method: "GetTask", kind: .idleTimeout(client.configuration.idleTimeout))
-            }
-            try await Task.sleep(for: .milliseconds(250))
-        }
+    for try await event in client.follow(taskId: taskId, attempts: attempts, initialError: initial) {
+        printer.handle(event)
     }
-    for _ in 0..<attempts {
-        do {
-            for try await event in client.subscribe(taskId: taskId) {
-                printer.handle(event)
-            }
-            if printer.isSettled { return }
-        } catch let error as A2AClientError {
-            if let rpc = error.rpcError, rpc.code == JSONRPCError.unsupportedOperationCode {
-                // Subscribing to a finished task is refused: read it instead.
-                printer.handle(.task(try await client.getTask(id: taskId)))
-                if printer.isSettled { return }
-            }
-            lastError = error
-        }
-    }
-    if let lastError { throw lastError }
 }

@@ -1,0 +1,57 @@
+import A2A
+import BuiltinAgents
+import Synchronization
+
+/// A built-in agent run in-process: its ``AgentExecutor`` is driven with an
+/// ``AgentEventSink`` that reads each event as it is sent (no server, no HTTP), through the
+/// same interpreter as a remote agent's events.
+struct BuiltinStageAgent: StageAgent {
+    let name: String
+    let executor: any AgentExecutor
+    let onInputRequired: (@Sendable (InputRequest) async throws -> String?)?
+
+    var label: String { "builtin \(name)" }
+    var enginePolicesIdle: Bool { true }
+
+    /// The interpreter shared with the sink (events arrive one at a time, in order).
+    final class State: Sendable {
+        let interpreter = Mutex(TaskEventInterpreter())
+    }
+
+    func run(_ call: AgentCall, emit: @escaping @Sendable (AgentOutput) async throws -> Void) async throws {
+        let state = State()
+        var context = RequestContext.newTask(.user(call.input))
+        while true {
+            let sink = ClosureEventSink { event in
+                let reading = state.interpreter.withLock { $0.read(event) }
+                if !reading.text.isEmpty { try await emit(.text(reading.text)) }
+                if let p = reading.progress { try await emit(.progress(p, message: reading.message)) }
+            }
+            let updater = TaskUpdater(sink: sink, context: context)
+            do {
+                try await executor.execute(context, updater: updater)
+                await updater.finish()
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                await updater.finish(error: error)
+                if !state.interpreter.withLock({ $0.isSettled }) { throw error }
+            }
+            try Task.checkCancellation()
+            let (asked, question, taskId, contextId) = state.interpreter.withLock {
+                ($0.state == .inputRequired && !$0.gotMessage, $0.statusText ?? "(no question text)", $0.taskId, $0.contextId)
+            }
+            guard asked else { break }
+            try await emit(.inputRequired(question))
+            guard let hook = onInputRequired,
+                  let answer = try await hook(InputRequest(stage: call.stage, item: call.item, question: question))
+            else { break }
+            let id = taskId ?? context.taskId
+            let ctx = contextId ?? context.contextId
+            context = RequestContext(
+                message: .user(answer), taskId: id, contextId: ctx,
+                currentTask: A2ATask(id: id, contextId: ctx, status: TaskStatus(state: .inputRequired)))
+            state.interpreter.withLock { $0.state = nil }
+        }
+        try state.interpreter.withLock { $0 }.checkOutcome()
+    }
+}
