@@ -8,6 +8,7 @@ struct A2APipeCommand: AsyncParsableCommand {
         abstract: "Run multi-agent pipelines over the A2A protocol, and talk to A2A agents.",
         version: "0.1.0",
         subcommands: [
+            RunCommand.self,
             CallCommand.self,
             CardCommand.self,
             TaskCommand.self,
