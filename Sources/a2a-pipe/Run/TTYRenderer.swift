@@ -119,12 +119,13 @@ final class TTYRenderer: PipelineEventSink {
         } else {
             out += "\r\u{1B}[\(state.rowsOnScreen)A"
         }
-        for row in rows { out += "\r" + row + "\u{1B}[K\n" }
         // A frame with fewer rows than the last (never expected) blanks the leftover rows.
-        for _ in rows.count..<max(rows.count, state.rowsOnScreen) { out += "\r\u{1B}[K\n" }
-        state.rowsOnScreen = max(rows.count, state.rowsOnScreen)
+        let lines = rows + Array(repeating: "", count: max(0, state.rowsOnScreen - rows.count))
+        out += lines.map { "\r" + $0 + "\u{1B}[K" }.joined(separator: "\n")
+        state.rowsOnScreen = lines.count
         if final { out += "\u{1B}[?25h" }
-        out += "\u{1B}[?2026l"
+        // The newline after the marks: whatever follows the view starts on a clean line.
+        out += "\u{1B}[?2026l\n"
         StandardStream.write(out, to: fd)
         state.lastDraw = now
         state.dirty = false
