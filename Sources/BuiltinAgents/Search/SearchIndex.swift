@@ -20,8 +20,8 @@ public struct SearchIndex: Sendable {
         public var path: String
         /// The title (first heading, `<title>`, or file name).
         public var title: String
-        /// The plain text, one paragraph per line (for snippets).
-        var body: String
+        /// The prose (text without code blocks), one paragraph per line: snippets come from it.
+        var prose: String
         /// The number of terms, title included.
         var length: Int
     }
@@ -117,7 +117,7 @@ public struct SearchIndex: Sendable {
                             counts[term, default: 0] += Int32(titleWeight)
                             length += titleWeight
                         }
-                        out.append((Document(path: path, title: extracted.title, body: extracted.body, length: length), counts))
+                        out.append((Document(path: path, title: extracted.title, prose: extracted.prose, length: length), counts))
                     }
                     return (w, out)
                 }
@@ -189,12 +189,13 @@ public struct SearchIndex: Sendable {
         }.prefix(top)
         return best.map { d in
             let doc = documents[Int(d)]
-            return Hit(path: doc.path, title: doc.title, score: scores[Int(d)], snippet: Self.snippet(doc.body, idfs: idfs))
+            return Hit(path: doc.path, title: doc.title, score: scores[Int(d)], snippet: Self.snippet(doc.prose, idfs: idfs))
         }
     }
 
-    /// The sentence with the most query weight (distinct terms, weighted by idf), cut to
-    /// about 200 characters around its first match.
+    /// The prose sentence with the most query weight (distinct terms, weighted by idf), cut
+    /// to about 200 characters around its first match; the first paragraph when no sentence
+    /// matches (the match was in code or the title).
     static func snippet(_ body: String, idfs: [String: Double], limit: Int = 200) -> String {
         var best = ""
         var bestScore = 0.0
