@@ -146,7 +146,8 @@ struct RunExecution: Sendable {
             for runner in runners { group.addTask { try await runner() } }
             // The first stage to fail for good ends the group: the others are cancelled (and
             // cancel their remote tasks) before it returns.
-            try await group.waitForAll()
+            // Not waitForAll(): it waits for every child even after one failed.
+            while try await group.next() != nil {}
         }
         try Task.checkCancellation()
 

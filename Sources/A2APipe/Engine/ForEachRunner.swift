@@ -50,7 +50,8 @@ struct ForEachRunner: Sendable {
                 group.addTask { try await work(items: items, joins: joins) }
             }
             group.addTask { try await join(joins) }
-            try await group.waitForAll()
+            // Not waitForAll(): it waits for every child even after one failed.
+            while try await group.next() != nil {}
         }
         try Task.checkCancellation()
         await events.send(.stageCompleted(stage: stage.id, elapsed: .now - start))
