@@ -22,6 +22,9 @@ public struct PipelineSnapshot: Sendable, Equatable {
         public var startedAt: ContinuousClock.Instant?
         public var elapsed: Duration?
         public var error: String?
+        /// The unfinished line of each item (`-1` for a stage without items), so that items
+        /// running side by side never splice into each other's line.
+        var partialLines: [Int: String] = [:]
 
         public init(id: String) {
             self.id = id
@@ -71,17 +74,8 @@ public struct PipelineSnapshot: Sendable, Equatable {
                 if $0.startedAt == nil { $0.startedAt = now }
                 $0.error = nil
             }
-        case .stageChunk(let id, _, let text):
-            update(id) { stage in
-                if let line = text.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }) {
-                    if text.last?.isNewline == true || !text.contains(where: \.isNewline) {
-                        stage.lastLine = text.contains(where: \.isNewline) ? String(line) : stage.lastLine + text
-                    } else {
-                        stage.lastLine = String(line)
-                    }
-                    if stage.lastLine.count > 200 { stage.lastLine = String(stage.lastLine.suffix(200)) }
-                }
-            }
+        case .stageChunk(let id, let item, let text):
+            update(id) { $0.appendOutput(text, item: item) }
         case .stageProgress(let id, let progress, let message):
             update(id) {
                 $0.progress = max($0.progress, progress)
@@ -135,6 +129,33 @@ public struct PipelineSnapshot: Sendable, Equatable {
         body(&stages[i])
     }
 }
+
+extension PipelineSnapshot.Stage {
+    static let maxLine = 200
+
+    /// Folds a chunk of output into the display line: the line being written by the item that
+    /// produced it, or its last complete line when the chunk ended one.
+    mutating func appendOutput(_ text: String, item: Int?) {
+        let key = item ?? -1
+        var buffer = (partialLines[key] ?? "") + text
+        if let lastBreak = buffer.lastIndex(where: \.isNewline) {
+            let complete = buffer[..<lastBreak]
+            let rest = String(buffer[buffer.index(after: lastBreak)...])
+            if let line = complete.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }) {
+                lastLine = String(line.suffix(Self.maxLine))
+            }
+            buffer = rest
+        }
+        if buffer.isEmpty {
+            partialLines[key] = nil
+        } else {
+            buffer = String(buffer.suffix(Self.maxLine))
+            partialLines[key] = buffer
+            if !buffer.allSatisfy(\.isWhitespace) { lastLine = buffer }
+        }
+    }
+}
+
 
 /// A stage's state in a run.
 public enum StageState: String, Sendable, Equatable {

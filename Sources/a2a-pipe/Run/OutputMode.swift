@@ -21,13 +21,15 @@ enum OutputMode: String, CaseIterable, ExpressibleByArgument, Sendable {
     ///   - stderrIsTTY: Whether stderr is a terminal.
     func resolved(environment: [String: String], stderrIsTTY: Bool) -> (mode: OutputMode, color: Bool) {
         let dumb = environment["TERM"] == "dumb"
+        // https://no-color.org: any non-empty NO_COLOR disables colour. Under `auto` it also
+        // means plain lines (the issue: the view "degrades to plain when not a terminal or
+        // NO_COLOR is set"); an explicit `--output tty` still redraws, without colour.
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let mode: OutputMode
         switch self {
-        case .auto: mode = stderrIsTTY && !dumb ? .tty : .plain
+        case .auto: mode = stderrIsTTY && !dumb && !noColor ? .tty : .plain
         default: mode = self
         }
-        // https://no-color.org: any non-empty NO_COLOR disables colour. `tty` still redraws.
-        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         return (mode, mode == .tty && !noColor && !dumb)
     }
 }
