@@ -9,6 +9,7 @@ struct A2APipeCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self,
+            ServeCommand.self,
             CallCommand.self,
             CardCommand.self,
             TaskCommand.self,

@@ -51,18 +51,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let overrides: [String: String]
-        do {
-            overrides = try ParamOverrides.parse(settings)
-        } catch {
-            Terminal.error("error: \(error.description)")
-            throw ExitCode(2)
-        }
-        let loaded = PipelineLoader().load(path: file, overrides: overrides)
-        for diagnostic in loaded.diagnostics {
-            Terminal.err(diagnostic.description + "\n")
-        }
-        guard loaded.isValid, let plan = loaded.plan else { throw ExitCode(2) }
+        let plan = try loadPlan(file: file, overrides: settings)
         let input = try readInput()
 
         let environment = ProcessInfo.processInfo.environment

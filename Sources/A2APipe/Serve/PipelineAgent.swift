@@ -1,0 +1,190 @@
+import A2A
+import Foundation
+import Synchronization
+
+/// A pipeline as an A2A agent: each incoming message runs the pipeline once, with the message
+/// text as `{{ input }}` (design.md §5).
+///
+/// The task streams, in order: status updates whose metadata carries the combined progress
+/// (``ProgressPayload`` under ``ProgressMetadata/extensionURI``, on the event and on the status
+/// message, plus a plain numeric `progress`), with readable status text; the pipeline output as
+/// one artifact (`output`) streamed in chunks as the output stage produces it; then the
+/// terminal state. Joined, the artifact text is exactly what `a2a-pipe run` prints on stdout.
+public struct PipelineAgent: AgentExecutor {
+    /// The pipeline.
+    public let plan: Plan
+    /// How runs are executed (share one ``AgentLauncher`` across runs).
+    public let configuration: EngineConfiguration
+    /// The smallest gap between two progress updates that only change numbers; a stage
+    /// changing state is always sent at once.
+    public var progressInterval: Duration
+
+    public init(plan: Plan, configuration: EngineConfiguration = .init(), progressInterval: Duration = .milliseconds(100)) {
+        self.plan = plan
+        self.configuration = configuration
+        self.progressInterval = progressInterval
+    }
+
+    /// The artifact id of the pipeline's output.
+    public static let outputArtifactId = "output"
+
+    public func execute(_ context: RequestContext, updater: TaskUpdater) async throws {
+        try await updater.startWork("starting \(plan.name)", progress: 0)
+        var configuration = self.configuration
+        configuration.retainOutput = true  // for a template output that arrives only at the end
+        let sink = ServedRunSink(plan: plan, updater: updater, progressInterval: progressInterval)
+        do {
+            _ = try await Engine(plan: plan, configuration: configuration).run(input: context.userInput, sink: sink)
+        } catch let error as PipelineRunError {
+            try await sink.flushProgress()
+            try await updater.fail(error.description)
+            return
+        }
+        try await sink.flushProgress()
+        try await updater.finishArtifact(Self.outputArtifactId)
+        try await updater.complete("\(plan.name) completed")
+    }
+}
+
+/// Turns one run's pipeline events into task updates.
+final class ServedRunSink: PipelineEventSink {
+    let updater: TaskUpdater
+    let progressInterval: Duration
+    private struct State {
+        var snapshot: PipelineSnapshot
+        var lastSent: ContinuousClock.Instant?
+        var lastStates: [StageState] = []
+        var sentOutput = false
+        var pendingProgress = false
+    }
+    private let state: Mutex<State>
+
+    init(plan: Plan, updater: TaskUpdater, progressInterval: Duration) {
+        self.updater = updater
+        self.progressInterval = progressInterval
+        state = Mutex(State(snapshot: PipelineSnapshot(pipeline: plan.name, stages: plan.stagesInDisplayOrder.map(\.id))))
+    }
+
+    func receive(_ event: PipelineEvent) async throws {
+        let now = ContinuousClock.now
+        let (send, output) = state.withLock { s -> (Bool, String?) in
+            s.snapshot.apply(event, now: now)
+            switch event {
+            case .pipelineOutput(let text):
+                s.sentOutput = true
+                return (false, text)
+            case .pipelineCompleted(let output, _):
+                // A template output is only known at the end.
+                return (false, s.sentOutput ? nil : output)
+            case .stageChunk:
+                return (false, nil)
+            default:
+                let states = s.snapshot.stages.map(\.state)
+                let changed = states != s.lastStates
+                let due = s.lastSent.map { now - $0 >= progressInterval } ?? true
+                if changed || due {
+                    s.lastStates = states
+                    s.lastSent = now
+                    s.pendingProgress = false
+                    return (true, nil)
+                }
+                s.pendingProgress = true
+                return (false, nil)
+            }
+        }
+        if let output, !output.isEmpty {
+            try await updater.addArtifact(text: output, artifactId: PipelineAgent.outputArtifactId, name: "output")
+        }
+        if send { try await sendProgress() }
+    }
+
+    /// Sends the latest progress if an update was held back by the rate limit.
+    func flushProgress() async throws {
+        let pending = state.withLock { s in
+            defer { s.pendingProgress = false }
+            return s.pendingProgress
+        }
+        if pending { try await sendProgress() }
+    }
+
+    private func sendProgress() async throws {
+        let snapshot = state.withLock { $0.snapshot }
+        let payload = ProgressPayload(snapshot)
+        var metadata = JSONObject()
+        metadata[ProgressMetadata.extensionURI] = payload.json
+        metadata[ProgressMetadata.key] = .number(payload.progress)
+        var message = updater.agentMessage(payload.summary, metadata: metadata)
+        message.extensions = [ProgressMetadata.extensionURI]
+        try await updater.update(.working, message: message, metadata: metadata)
+    }
+}
+
+/// The payload of a2a-pipe's progress extension: the pipeline's progress and every stage's
+/// state, progress, attempt and item counts (docs/progress-extension.md has its JSON Schema).
+public struct ProgressPayload: Sendable, Equatable {
+    public var progress: Double
+    /// The stage most recently active, if any.
+    public var stage: String?
+    public var stages: [PipelineSnapshot.Stage]
+
+    public init(_ snapshot: PipelineSnapshot) {
+        progress = snapshot.progress
+        stages = snapshot.stages
+        stage = snapshot.stages.last { $0.state == .running || $0.state == .retrying || $0.state == .inputRequired }?.id
+            ?? snapshot.stages.last { $0.state.isFinal && $0.state != .skipped }?.id
+    }
+
+    /// `{"progress":0.35,"stage":"summarize","stages":[{"id":…,"state":…,"progress":…,"attempt":…,"done":…,"total":…}]}`
+    public var json: JSONValue {
+        var o = JSONObject()
+        o.append("progress", .number(PipelineEvent.round(progress)))
+        if let stage { o.append("stage", .string(stage)) }
+        o.append("stages", .array(stages.map { s in
+            var so = JSONObject()
+            so.append("id", .string(s.id))
+            so.append("state", .string(s.state.rawValue))
+            so.append("progress", .number(PipelineEvent.round(s.progress)))
+            so.append("attempt", .number(Double(s.attempt)))
+            if s.done > 0 || s.total != nil || s.running > 0 {
+                so.append("done", .number(Double(s.done)))
+                so.append("running", .number(Double(s.running)))
+                if let total = s.total { so.append("total", .number(Double(total))) }
+            }
+            if let error = s.error { so.append("error", .string(error)) }
+            return .object(so)
+        }))
+        return .object(o)
+    }
+
+    /// A readable status line: "summarize: 2 of 5 items (40%)".
+    public var summary: String {
+        let percent = "\(Int((progress * 100).rounded()))%"
+        guard let id = stage, let s = stages.first(where: { $0.id == id }) else { return percent }
+        if s.state == .inputRequired, let q = s.message { return "\(id): \(q)" }
+        if s.done > 0 || s.total != nil {
+            return "\(id): \(s.done) of \(s.total.map(String.init) ?? "?") items (\(percent))"
+        }
+        return "\(id): \(s.state.rawValue) (\(percent))"
+    }
+}
+
+extension Plan {
+    /// The agent card of this pipeline: its name, description and version, one skill,
+    /// streaming, and the progress extension (design.md §5). The server adds its interfaces.
+    public var agentCard: AgentCard {
+        AgentCard(
+            name: name,
+            description: description ?? "The \(name) pipeline, run by a2a-pipe.",
+            version: version ?? "1.0.0",
+            supportedInterfaces: [],
+            capabilities: AgentCapabilities(streaming: true, pushNotifications: false, extensions: [ProgressMetadata.cardExtension]),
+            defaultInputModes: ["text/plain"],
+            defaultOutputModes: ["text/plain"],
+            skills: [AgentSkill(
+                id: name, name: name,
+                description: description ?? "Runs the \(name) pipeline on the message text.",
+                tags: ["pipeline", "a2a-pipe"],
+                examples: [])]
+        )
+    }
+}

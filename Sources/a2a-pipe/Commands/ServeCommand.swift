@@ -1,0 +1,72 @@
+import A2A
+import A2APipe
+import A2AServer
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `a2a-pipe serve FILE`: the pipeline as one A2A agent (design.md §5).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a pipeline as one A2A agent.",
+        discussion: """
+            Each message runs the pipeline once, with the message text as {{ input }}. The
+            reply streams the combined progress in status updates (under the progress
+            extension's URI) and the output as one artifact, chunk by chunk. The card is at
+            /.well-known/agent-card.json; A2A 1.0 and 0.3 JSON-RPC at /; python-a2a's routes
+            too. launch: agents start once and are shared by all runs; Ctrl-C stops them.
+
+            Example:
+              a2a-pipe serve pipelines/research.yaml --port 8080
+              a2a-pipe call http://127.0.0.1:8080 "question"
+            """
+    )
+
+    @Argument(help: "The pipeline file.")
+    var file: String
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, as name=value (repeatable).", valueName: "name=value"))
+    var overrides: [String] = []
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
+    func run() async throws {
+        let plan = try loadPlan(file: file, overrides: overrides)
+        var logger = Logger(label: "a2a-pipe.serve")
+        logger.logLevel = .warning
+        let launcher = AgentLauncher()
+        let agent = PipelineAgent(plan: plan, configuration: EngineConfiguration(launcher: launcher))
+        let server = A2AServer(
+            agent: agent, card: plan.agentCard,
+            configuration: A2AServerConfiguration(host: host, port: port), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        let (host, name) = (self.host, plan.name)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                tasks.addTask {
+                    let port = try await server.waitUntilRunning()
+                    Terminal.err("serving pipeline \(name) at http://\(host):\(port)\n")
+                }
+                try await tasks.waitForAll()
+            }
+        } catch {
+            await launcher.shutdown()
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        await launcher.shutdown()
+        Terminal.err("stopped\n")
+    }
+}
