@@ -106,6 +106,17 @@ extension AgentSettings {
         return out
     }
 
+    /// The text form of a list that ``stringList(_:commas:)`` reads back exactly (a JSON
+    /// array), for callers that hold structured values, such as a pipeline's `with:` map.
+    public static func text(list: [String]) -> String {
+        JSONWriter.string(.array(list.map { .string($0) }))
+    }
+
+    /// The text form of a map that ``stringMap(_:)`` reads back exactly (a JSON object).
+    public static func text(map: [(key: String, value: String)]) -> String {
+        JSONWriter.string(.object(JSONObject(map.map { (key: $0.key, value: JSONValue.string($0.value)) })))
+    }
+
     private static func scalarText(_ value: JSONValue) -> String? {
         switch value {
         case .string(let s): s

@@ -113,6 +113,9 @@ struct BuiltinAgentTests {
         #expect(AgentSettings.parseList("'open") == nil)
         #expect(AgentSettings.parseMap(#"{"A": "1", "B": 2}"#) == ["A": "1", "B": "2"])
         #expect(AgentSettings.parseMap("A=1,B=x=y") == ["A": "1", "B": "x=y"])
+        let list = ["grep", "-i", "a \"b\" c", "'", "\\"]
+        #expect(AgentSettings.parseList(AgentSettings.text(list: list)) == list)
+        #expect(AgentSettings.parseMap(AgentSettings.text(map: [(key: "K", value: "v=1, w")])) == ["K": "v=1, w"])
         let exec = try registry.makeAgent("exec", settings: AgentSettings(["command": "echo hi", "shell": "false", "timeout": "2s", "env": "A=1"]))
         #expect((exec as? ExecAgent)?.command == ["echo", "hi"])
         #expect((exec as? ExecAgent)?.timeout == .seconds(2))
