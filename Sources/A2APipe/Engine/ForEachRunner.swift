@@ -123,7 +123,16 @@ struct ForEachRunner: Sendable {
             if let last = endsWithNewline.removeValue(forKey: item), !last { await fanout.forward("\n") }
         }
 
+        var lastReport: ContinuousClock.Instant?
+        var reportedTotal: Int?
+        /// Item counts and progress, at most every 50 ms (always when the total becomes known
+        /// and when the last item is done), so many small items do not flood the sink.
         func report() async {
+            let now = ContinuousClock.now
+            let final = total != nil && done >= total!
+            if !final, reportedTotal == total, let last = lastReport, now - last < .milliseconds(50) { return }
+            lastReport = now
+            reportedTotal = total
             await events.send(.stageItems(stage: id, done: done, running: running, total: total))
             // Before the total is known, count half of a rough estimate (the progress never goes back).
             let p = total.map { $0 == 0 ? 1 : Double(done) / Double($0) } ?? 0.5 * Double(done) / Double(done + running + 1)
