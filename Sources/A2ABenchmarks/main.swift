@@ -5,7 +5,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
-let known = ["decode", "pipeline", "server", "all"]
+let known = ["decode", "pipeline", "server", "engine", "builtins", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write(Data("unknown benchmark '\(which)'; choose one of: \(known.joined(separator: ", "))\n".utf8))
     exit(2)
@@ -18,4 +18,10 @@ if which == "pipeline" || which == "all" {
 }
 if which == "server" || which == "all" {
     try await runServerBenchmarks()
+}
+if which == "engine" || which == "all" {
+    try await runEngineBenchmarks()
+}
+if which == "builtins" || which == "all" {
+    try await runBuiltinBenchmarks()
 }
