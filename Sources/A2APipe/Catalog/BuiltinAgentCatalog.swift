@@ -7,6 +7,10 @@ public struct BuiltinAgentCatalog: Sendable {
     public enum ValueKind: String, Sendable, Hashable {
         /// Any text.
         case string
+        /// A file or folder. A relative path is looked up next to the pipeline file first,
+        /// then in the current directory (so a file's own defaults and a `--set` typed in a
+        /// shell both mean what their author meant).
+        case path
         /// A whole number.
         case integer
         /// Any number.
@@ -121,7 +125,7 @@ public struct BuiltinAgentCatalog: Sendable {
             Parameter("shell", .boolean, summary: "run through /bin/sh -c"),
             Parameter("timeout", .duration, summary: "kill the command after this long"),
             Parameter("env", .stringMap, summary: "extra environment variables"),
-            Parameter("cwd", .string, summary: "working directory"),
+            Parameter("cwd", .path, summary: "working directory"),
         ]),
         Entry(name: "llm", summary: "Sends the input to an OpenAI-compatible chat completion endpoint.", parameters: [
             Parameter("base_url", .string, summary: "endpoint base URL"),
@@ -132,13 +136,13 @@ public struct BuiltinAgentCatalog: Sendable {
             Parameter("max_tokens", .integer, summary: "longest reply"),
         ]),
         Entry(name: "search", summary: "Searches a local folder of text files and streams one hit per line.", parameters: [
-            Parameter("corpus", .string, required: true, summary: "folder to search"),
+            Parameter("corpus", .path, required: true, summary: "folder to search"),
             Parameter("top", .integer, summary: "most hits to return"),
             Parameter("extensions", .stringList, summary: "file extensions to read"),
         ]),
         Entry(name: "summarize", summary: "Summarizes its input extractively.", parameters: [
             Parameter("sentences", .integer, summary: "sentences to keep"),
-            Parameter("corpus", .string, summary: "folder that search-hit paths are relative to"),
+            Parameter("corpus", .path, summary: "folder that search-hit paths are relative to"),
         ]),
     ])
 }

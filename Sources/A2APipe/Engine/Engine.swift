@@ -1,3 +1,4 @@
+import Foundation
 import A2A
 import A2AClient
 import AsyncAlgorithms
@@ -201,10 +202,19 @@ struct RunExecution: Sendable {
                 client: client, cancelTimeout: configuration.cancelTimeout, onInputRequired: configuration.onInputRequired,
                 diagnose: { await launcher.diagnosis(url: url) })
         case .builtin(let name, let with):
+            let parameters = BuiltinAgentCatalog.standard[name]
             var settings: [String: String] = [:]
             for (key, value) in with {
                 let rendered = value.rendered(values)
-                settings[key] = rendered.text ?? rendered.textList?.joined(separator: " ") ?? String(describing: rendered)
+                if let text = rendered.text {
+                    settings[key] = parameters?.parameter(named: key)?.kind == .path ? Engine.resolvePath(text, nextTo: plan.file) : text
+                } else if let list = rendered.textList {
+                    settings[key] = AgentSettings.text(list: list)  // keeps argv boundaries (exec's command)
+                } else if let map = rendered.textMap {
+                    settings[key] = AgentSettings.text(map: map)
+                } else {
+                    settings[key] = String(describing: rendered)
+                }
             }
             do {
                 let executor = try configuration.builtins.makeAgent(name, settings: AgentSettings(settings))
@@ -221,5 +231,16 @@ struct RunExecution: Sendable {
             nestedConfiguration.launcher = launcher
             return NestedStageAgent(path: path, plan: nested, configuration: nestedConfiguration)
         }
+    }
+}
+
+extension Engine {
+    /// A relative path from a pipeline file's `with:`: next to the pipeline file when it exists
+    /// there, else as given (relative to the current directory).
+    static func resolvePath(_ path: String, nextTo file: String) -> String {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.hasPrefix("~") else { return path }
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let candidate = directory.appendingPathComponent(path).standardizedFileURL.path
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : path
     }
 }

@@ -134,7 +134,7 @@ public enum PipelineSchema {
         let placeholder: SchemaJSON = .object([("type", "string"), ("pattern", .string(templatePattern))])
         let description: (String, SchemaJSON) = ("description", .string(parameter.summary))
         switch parameter.kind {
-        case .string: return .object([description, ("type", "string")])
+        case .string, .path: return .object([description, ("type", "string")])
         case .integer: return .object([description, ("anyOf", .array([.object([("type", "integer")]), placeholder]))])
         case .number: return .object([description, ("anyOf", .array([.object([("type", "number")]), placeholder]))])
         case .boolean: return .object([description, ("anyOf", .array([.object([("type", "boolean")]), placeholder]))])

@@ -162,6 +162,7 @@ struct PipelineValidator {
     static func describe(_ kind: BuiltinAgentCatalog.ValueKind) -> String {
         switch kind {
         case .string: "a string"
+        case .path: "a file or folder path"
         case .integer: "a whole number"
         case .number: "a number"
         case .boolean: "true or false"
@@ -184,7 +185,7 @@ struct PipelineValidator {
         case (.any, _): fits = true
         case (_, .string(let template)) where !template.isLiteral && !template.placeholders.isEmpty:
             fits = true  // a placeholder: checked when the agent starts
-        case (.string, let value): fits = isText(value)
+        case (.string, let value), (.path, let value): fits = isText(value)
         case (.integer, .integer): fits = true
         case (.number, .integer), (.number, .number): fits = true
         case (.boolean, .boolean): fits = true
