@@ -30,6 +30,9 @@ enum Fixtures {
         "HOME_DIR": "/home/tester",
         "API_KEY": "s3cret-api-key",
         "HOME": "/home/tester",
+        // pipelines/research-llm.yaml reads these; the real values come from the user's shell.
+        "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1",
+        "OPENAI_MODEL": "llama3.2",
     ]
 
     /// The `.yaml` files directly inside a folder, sorted by name.
