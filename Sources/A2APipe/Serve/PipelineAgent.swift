@@ -37,12 +37,13 @@ public struct PipelineAgent: AgentExecutor {
             _ = try await Engine(plan: plan, configuration: configuration).run(input: context.userInput, sink: sink)
         } catch let error as PipelineRunError {
             try await sink.flushProgress()
-            try await updater.fail(error.description)
+            try await sink.finish(.failed, error.description)
             return
         }
         try await sink.flushProgress()
         try await updater.finishArtifact(Self.outputArtifactId)
-        try await updater.complete("\(plan.name) completed")
+        // The final status message keeps the final progress payload, so GetTask shows it.
+        try await sink.finish(.completed, "\(plan.name) completed")
     }
 }
 
@@ -108,14 +109,27 @@ final class ServedRunSink: PipelineEventSink {
     }
 
     private func sendProgress() async throws {
+        let (message, metadata) = progressMessage(text: nil)
+        try await updater.update(.working, message: message, metadata: metadata)
+    }
+
+    /// Ends the task in `state` with `text` as its status message, which (like the event)
+    /// carries the final progress payload.
+    func finish(_ state: TaskState, _ text: String) async throws {
+        let (message, metadata) = progressMessage(text: text)
+        try await updater.update(state, message: message, metadata: metadata)
+    }
+
+    /// A status message with the current progress payload in its metadata (and that metadata).
+    private func progressMessage(text: String?) -> (Message, JSONObject) {
         let snapshot = state.withLock { $0.snapshot }
         let payload = ProgressPayload(snapshot)
         var metadata = JSONObject()
         metadata[ProgressMetadata.extensionURI] = payload.json
         metadata[ProgressMetadata.key] = .number(payload.progress)
-        var message = updater.agentMessage(payload.summary, metadata: metadata)
+        var message = updater.agentMessage(text ?? payload.summary, metadata: metadata)
         message.extensions = [ProgressMetadata.extensionURI]
-        try await updater.update(.working, message: message, metadata: metadata)
+        return (message, metadata)
     }
 }
 
