@@ -67,10 +67,9 @@ struct ReattachAndLaunchTests {
     /// A `launch:` agent is started for the run, answers, and is gone when the run returns.
     @Test func launchedAgentIsStoppedAfterTheRun() async throws {
         let folder = temporaryFolder()
-        let script = folder.appendingPathComponent("tiny_agent.py")
-        try Self.tinyAgent.write(to: script, atomically: true, encoding: .utf8)
+        let script = try PeerScripts.url(for: "tiny_agent.py")
         let pidFile = folder.appendingPathComponent("pid")
-        let port = try Self.freePort()
+        let port = try freePort()
         let plan = try loadPlan("""
             name: launched
             agents:
@@ -91,7 +90,7 @@ struct ReattachAndLaunchTests {
 
     @Test func launchFailureShowsStderr() async throws {
         let folder = temporaryFolder()
-        let port = try Self.freePort()
+        let port = try freePort()
         let plan = try loadPlan("""
             name: broken-launch
             agents:
@@ -109,57 +108,4 @@ struct ReattachAndLaunchTests {
             return text.contains("stage 'call'") && text.contains("exited with status 3") && text.contains("cannot start: no model")
         }
     }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = CuttingProxy.address(port: 0)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        var actual = sockaddr_in()
-        _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: actual.sin_port))
-    }
-
-    /// A minimal A2A 1.0 agent on the standard library: a card, and SendStreamingMessage
-    /// answered with the upper-cased text.
-    static let tinyAgent = #"""
-    import json, os, sys, uuid
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    PORT = int(sys.argv[1])
-    with open(sys.argv[2], "w") as f:
-        f.write(str(os.getpid()))
-
-    class H(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        def log_message(self, *a): pass
-        def send_json(self, obj):
-            body = json.dumps(obj).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        def do_GET(self):
-            self.send_json({"name": "tiny", "description": "tiny", "version": "1.0.0",
-                "supportedInterfaces": [{"url": "http://127.0.0.1:%d/" % PORT, "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}],
-                "capabilities": {"streaming": True}, "defaultInputModes": ["text/plain"],
-                "defaultOutputModes": ["text/plain"], "skills": []})
-        def do_POST(self):
-            req = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-            text = "".join(p.get("text", "") for p in req["params"]["message"]["parts"])
-            tid, cid = uuid.uuid4().hex, uuid.uuid4().hex
-            events = [{"task": {"id": tid, "contextId": cid, "status": {"state": "TASK_STATE_WORKING"}}},
-                      {"artifactUpdate": {"taskId": tid, "contextId": cid, "artifact": {"artifactId": "out", "parts": [{"text": text.upper()}]}, "lastChunk": True}},
-                      {"statusUpdate": {"taskId": tid, "contextId": cid, "status": {"state": "TASK_STATE_COMPLETED"}}}]
-            body = "".join("data: " + json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": e}) + "\n\n" for e in events).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    ThreadingHTTPServer(("127.0.0.1", PORT), H).serve_forever()
-    """#
 }

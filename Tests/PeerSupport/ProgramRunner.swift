@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a program to completion, bounded, and returns its exit status and output.
 ///
@@ -60,4 +63,26 @@ public final class RunningProgram: Sendable {
 
     /// SIGTERM, then SIGKILL after a grace period.
     public func stop() async { _ = await child.stop() }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released), for
+/// agents that must be started on a known port (`launch:`).
+public func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw PeerSupportError.systemCallFailed(call: "socket", errno: errno) }
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw PeerSupportError.systemCallFailed(call: "bind", errno: errno) }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    var actual = sockaddr_in()
+    _ = withUnsafeMutablePointer(to: &actual) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: actual.sin_port))
 }
