@@ -5,7 +5,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
-let known = ["decode", "pipeline", "server", "engine", "builtins", "all"]
+let known = ["decode", "pipeline", "server", "engine", "builtins", "serve", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write(Data("unknown benchmark '\(which)'; choose one of: \(known.joined(separator: ", "))\n".utf8))
     exit(2)
@@ -24,4 +24,7 @@ if which == "engine" || which == "all" {
 }
 if which == "builtins" || which == "all" {
     try await runBuiltinBenchmarks()
+}
+if which == "serve" || which == "all" {
+    try await runServeBenchmarks()
 }
