@@ -226,7 +226,9 @@ struct InteropTests {
         let error = await #expect(throws: A2AClientError.self) {
             for try await event in agent.stream(.user("fail:boom")) { text += tracker.newText(in: event) }
         }
-        #expect(text == "partial ")
+        // sdk03 loses events queued just before the exception when it is slow (under load the
+        // peer's one chunk may never be sent: Tests/PeerSupport/README.md).
+        #expect(text == "partial " || (kind == .sdk03 && text.isEmpty), "\(text)")
         switch error?.kind {
         case .streamError(let message, _)?:
             #expect(kind != .sdk03)

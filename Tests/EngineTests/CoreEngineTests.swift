@@ -63,7 +63,7 @@ struct CoreEngineTests {
             name: ordered
             agents:
               lines: { builtin: lines, with: { count: 4 } }
-              upper: { builtin: upper, with: { delay: 30ms } }
+              upper: { builtin: upper, with: { first_after: 3 } }
             stages:
               - id: produce
                 agent: lines
@@ -74,7 +74,7 @@ struct CoreEngineTests {
             """)
         let log = EventLog()
         let result = try await Engine(plan: plan, configuration: TestAgents.configuration()).run(input: "go", sink: log)
-        // item 0 is slowest, yet it comes first
+        // item 0 finishes last (it waits for the three others), yet it comes first
         #expect(result.output == "LINE 0\nLINE 1\nLINE 2\nLINE 3\n")
         // items ran at once: the slow item 0 produced its text after the others
         let chunkItems = log.all.compactMap { if case .stageChunk("each", let i?, _) = $0 { i } else { nil } }
@@ -87,7 +87,7 @@ struct CoreEngineTests {
             name: completion
             agents:
               lines: { builtin: lines, with: { count: 3 } }
-              upper: { builtin: upper, with: { delay: 40ms } }
+              upper: { builtin: upper, with: { first_after: 2 } }
             stages:
               - id: produce
                 agent: lines

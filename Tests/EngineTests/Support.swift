@@ -133,18 +133,36 @@ struct LinesAgent: AgentExecutor {
     }
 }
 
-/// Upper-cases its input after `delay` (the text of item 0 sleeps longer with `slowFirst`).
-struct UpperAgent: AgentExecutor {
+/// Upper-cases its input after `delay`. With `firstAfter: N`, the input ending in "0" (item 0)
+/// waits until N other inputs have finished, so it is certainly the last to finish, whatever
+/// the scheduler does (one instance serves all items of a stage in a run).
+final class UpperAgent: AgentExecutor {
     let delay: Duration
+    let firstAfter: Int
+    private let finished = Mutex(0)
+
+    init(delay: Duration, firstAfter: Int = 0) {
+        self.delay = delay
+        self.firstAfter = firstAfter
+    }
 
     func execute(_ context: RequestContext, updater: TaskUpdater) async throws {
         try await updater.startWork()
         let input = context.userInput
-        var d = delay
-        if input.hasSuffix("0") { d = delay * 4 }
-        if d > .zero { try await Task.sleep(for: d) }
+        let isFirst = input.hasSuffix("0")
+        if isFirst, firstAfter > 0 {
+            // Wait on the condition (bounded), not on a guess about timing.
+            var waited = 0
+            while finished.withLock({ $0 }) < firstAfter {
+                waited += 1
+                if waited > 2000 { throw CancellationError() }  // 10 s: something is wrong
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
         try await updater.addArtifact(text: input.uppercased())
         try await updater.complete()
+        if !isFirst { finished.withLock { $0 += 1 } }
     }
 }
 
@@ -161,7 +179,7 @@ enum TestAgents {
     static let catalog = BuiltinAgentCatalog.standard.adding([
         .init(name: "flaky", summary: "fails at first", parameters: [.init("failures", .integer)]),
         .init(name: "lines", summary: "streams lines", parameters: [.init("count", .integer), .init("delay", .duration)]),
-        .init(name: "upper", summary: "upper-cases", parameters: [.init("delay", .duration)]),
+        .init(name: "upper", summary: "upper-cases", parameters: [.init("delay", .duration), .init("first_after", .integer)]),
         .init(name: "silent", summary: "never answers", parameters: []),
     ])
 
@@ -173,8 +191,8 @@ enum TestAgents {
         registry.register(.init(name: "lines", summary: "", settings: [.init("count", default: "3", ""), .init("delay", default: "0ms", "")], example: "") { s throws(BuiltinAgentError) in
             LinesAgent(count: try s.integer("count", default: 3, in: 0...10_000_000), delay: try s.duration("delay", default: .zero))
         })
-        registry.register(.init(name: "upper", summary: "", settings: [.init("delay", default: "0ms", "")], example: "") { s throws(BuiltinAgentError) in
-            UpperAgent(delay: try s.duration("delay", default: .zero))
+        registry.register(.init(name: "upper", summary: "", settings: [.init("delay", default: "0ms", ""), .init("first_after", default: "0", "")], example: "") { s throws(BuiltinAgentError) in
+            UpperAgent(delay: try s.duration("delay", default: .zero), firstAfter: try s.integer("first_after", default: 0, in: 0...1000))
         })
         registry.register(.init(name: "silent", summary: "", settings: [], example: "") { _ throws(BuiltinAgentError) in SilentAgent() })
         return registry
