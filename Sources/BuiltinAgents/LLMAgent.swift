@@ -78,12 +78,15 @@ public struct LLMAgent: AgentExecutor {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
+        // An unset key variable means "no key": local servers (Ollama, llama.cpp) need none. If
+        // the server wants one, its 401/403 says so and the failure names the variable.
+        var unsetKeyVariable: String?
         if let variable = configuration.apiKeyVariable, !variable.isEmpty {
-            guard let key = ProcessInfo.processInfo.environment[variable], !key.isEmpty else {
-                try await updater.fail("llm: the environment variable \(variable) (api_key_env) is not set")
-                return
+            if let key = ProcessInfo.processInfo.environment[variable], !key.isEmpty {
+                request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            } else {
+                unsetKeyVariable = variable
             }
-            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         }
         request.httpBody = Data(JSONWriter.bytes(requestBody(context.userInput)))
         try await updater.startWork("asking \(configuration.model)")
@@ -131,7 +134,11 @@ public struct LLMAgent: AgentExecutor {
                 if status >= 400 {
                     let body = String(decoding: errorBody, as: UTF8.self)
                     let message = (try? JSONParser().parse(body)).flatMap(Self.errorMessage) ?? String(body.prefix(500))
-                    try await updater.fail("llm: \(endpoint.absoluteString) answered HTTP \(status): \(message)")
+                    var hint = ""
+                    if status == 401 || status == 403, let variable = unsetKeyVariable {
+                        hint = " (no API key was sent: the environment variable \(variable), named by api_key_env, is not set)"
+                    }
+                    try await updater.fail("llm: \(endpoint.absoluteString) answered HTTP \(status): \(message)\(hint)")
                     return
                 }
                 if let error, !done {

@@ -258,10 +258,22 @@ struct BuiltinAgentTests {
         let run = try await runAgent(try LLMAgent(configuration), input: "hi")
         #expect(run.state == .failed)
         #expect(run.statusText.contains("cannot reach"))
-        configuration.apiKeyVariable = "A2A_PIPE_TEST_UNSET_KEY_VARIABLE"
-        let missing = try await runAgent(try LLMAgent(configuration), input: "hi")
-        #expect(missing.state == .failed)
-        #expect(missing.statusText.contains("A2A_PIPE_TEST_UNSET_KEY_VARIABLE"))
+    }
+
+    @Test func llmWithoutAKeyWorksLocallyAndExplainsA401() async throws {
+        try await FakeLLMServer().run { baseURL in
+            var configuration = LLMAgent.Configuration()
+            configuration.baseURL = baseURL
+            configuration.apiKeyVariable = "A2A_PIPE_TEST_UNSET_KEY_VARIABLE"
+            // A local server that needs no key: an unset variable just means no Authorization.
+            let fine = try await runAgent(try LLMAgent(configuration), input: "hi there")
+            #expect(fine.state == .completed)
+            // A server that wants a key: its 401 is reported with the unset variable named.
+            let refused = try await runAgent(try LLMAgent(configuration), input: "error401")
+            #expect(refused.state == .failed)
+            #expect(refused.statusText.contains("HTTP 401"))
+            #expect(refused.statusText.contains("A2A_PIPE_TEST_UNSET_KEY_VARIABLE"))
+        }
     }
 
     // MARK: search
