@@ -27,6 +27,13 @@ final class EventLog: PipelineEventSink {
         }
     }
 
+    /// The text one item of a `for_each` stage produced (items may interleave in `all`).
+    func text(of stage: String, item: Int) -> String {
+        all.reduce(into: "") { out, e in
+            if case .stageChunk(let s, let i, let t) = e, s == stage, i == item { out += t }
+        }
+    }
+
     var outputText: String {
         all.reduce(into: "") { out, e in
             if case .pipelineOutput(let t) = e { out += t }
