@@ -26,20 +26,7 @@ struct GraphCommand: AsyncParsableCommand {
     var settings: [String] = []
 
     func run() async throws {
-        let overrides: [String: String]
-        do {
-            overrides = try ParamOverrides.parse(settings)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
-        let result = PipelineLoader().load(path: file, overrides: overrides)
-        for diagnostic in result.diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
-        }
-        guard let plan = result.plan, result.isValid else {
-            throw ExitCode(2)
-        }
-        print(GraphRenderer.render(plan, format: format), terminator: "")
+        let plan = try loadPlan(file: file, overrides: settings)
+        Terminal.out(GraphRenderer.render(plan, format: format))
     }
 }
