@@ -5,15 +5,18 @@ import A2AClient
 /// outputs: new text exactly once (``ArtifactTextTracker``, across re-attaches and
 /// snapshots), numeric progress, and how the task ended.
 struct TaskEventInterpreter: Sendable {
-    var tracker = ArtifactTextTracker()
-    var taskId: String?
-    var contextId: String?
-    var state: TaskState?
-    var statusText: String?
-    var gotMessage = false
+    /// Ids, state, status text and new text: the fold shared with the command-line client.
+    var observed = TaskObservation()
 
-    /// The task reached a terminal or interrupted state, or the agent answered with a message.
-    var isSettled: Bool { gotMessage || (state?.endsStream ?? false) }
+    var taskId: String? { observed.taskId }
+    var contextId: String? { observed.contextId }
+    var state: TaskState? {
+        get { observed.state }
+        set { observed.state = newValue }
+    }
+    var statusText: String? { observed.statusText }
+    var gotMessage: Bool { observed.gotMessage }
+    var isSettled: Bool { observed.isSettled }
 
     /// What one event brings.
     struct Reading {
@@ -23,29 +26,19 @@ struct TaskEventInterpreter: Sendable {
     }
 
     mutating func read(_ event: StreamResponse) -> Reading {
-        if let id = event.taskId, !id.isEmpty, taskId == nil { taskId = id }
-        var reading = Reading(text: tracker.newText(in: event))
+        var reading = Reading(text: observed.observe(event))
         switch event {
         case .task(let task):
-            if !task.contextId.isEmpty { contextId = task.contextId }
-            state = task.status.state
-            if let text = task.status.message?.text, !text.isEmpty { statusText = text }
             reading.progress = Self.progress(task.status.message?.metadata) ?? Self.progress(task.metadata)
         case .statusUpdate(let update):
-            if !update.contextId.isEmpty { contextId = update.contextId }
-            state = update.status.state
-            let text = update.status.message?.text
-            if let text, !text.isEmpty { statusText = text }
             if update.status.state == .working || update.status.state == .submitted {
                 reading.progress = Self.progress(update.metadata) ?? Self.progress(update.status.message?.metadata)
-                if reading.progress != nil { reading.message = text }
+                if reading.progress != nil { reading.message = update.status.message?.text }
             }
         case .artifactUpdate(let update):
-            if !update.contextId.isEmpty, contextId == nil { contextId = update.contextId }
             reading.progress = Self.progress(update.metadata) ?? Self.progress(update.artifact.metadata)
-        case .message(let message):
-            if message.role == .agent { gotMessage = true }
-            if let c = message.contextId { contextId = c }
+        case .message:
+            break
         }
         return reading
     }

@@ -6,41 +6,29 @@ import Foundation
 /// status and progress to stderr. Remembers enough to say how the task ended.
 struct StreamPrinter {
     var json: Bool
-    var tracker = ArtifactTextTracker()
-    var taskId: String?
-    var contextId: String?
-    var state: TaskState?
-    var statusText: String?
-    var gotMessage = false
+    /// Ids, state, status text and new text: the fold shared with the pipeline engine.
+    var observed = TaskObservation()
     var endsWithNewline = true
+
+    var taskId: String? { observed.taskId }
+    var contextId: String? { observed.contextId }
+    var state: TaskState? { observed.state }
+    var statusText: String? { observed.statusText }
+    var gotMessage: Bool { observed.gotMessage }
 
     init(json: Bool) {
         self.json = json
     }
 
     mutating func handle(_ event: StreamResponse) {
-        if let id = event.taskId, !id.isEmpty { taskId = id }
-        switch event {
-        case .task(let t):
-            contextId = t.contextId.isEmpty ? contextId : t.contextId
-            state = t.status.state
-            statusText = t.status.message?.text ?? statusText
-        case .statusUpdate(let u):
-            contextId = u.contextId.isEmpty ? contextId : u.contextId
-            state = u.status.state
-            if let text = u.status.message?.text, !text.isEmpty {
-                statusText = text
-                if !json { Terminal.err("[\(u.status.state.v03Name)\(Self.progress(u.metadata))] \(text)\n") }
-            } else if !json, let p = u.metadata?["progress"]?.doubleValue {
+        let text = observed.observe(event)
+        if !json, case .statusUpdate(let u) = event {
+            if let message = u.status.message?.text, !message.isEmpty {
+                Terminal.err("[\(u.status.state.v03Name)\(Self.progress(u.metadata))] \(message)\n")
+            } else if let p = u.metadata?["progress"]?.doubleValue {
                 Terminal.err("[\(u.status.state.v03Name) \(Self.percent(p))]\n")
             }
-        case .message(let m):
-            gotMessage = true
-            contextId = m.contextId ?? contextId
-        case .artifactUpdate:
-            break
         }
-        let text = tracker.newText(in: event)
         if json {
             Terminal.out(JSONWriter.string(WireEncoder(.v1_0).streamResponse(event)) + "\n")
         } else if !text.isEmpty {
@@ -58,9 +46,7 @@ struct StreamPrinter {
     }
 
     /// Whether the stream reached a state after which it is over.
-    var isSettled: Bool {
-        gotMessage || (state?.endsStream ?? false)
-    }
+    var isSettled: Bool { observed.isSettled }
 
     /// Ends the output and reports how the task ended; throws ``Exit`` with code 1 on failure.
     func finish(url: String) throws {
