@@ -25,6 +25,9 @@ public struct A2AServerConfiguration: Sendable {
     public var legacyDeduplicationCapacity: Int
     /// The `Cache-Control` header of the agent card.
     public var cardCacheControl: String
+    /// How long an agent that asked for input (``TaskUpdater/askForInput(_:metadata:)``) waits
+    /// for the client's answer before the task fails (default 30 minutes).
+    public var inputTimeout: Duration
 
     /// Creates a configuration.
     public init(
@@ -39,7 +42,8 @@ public struct A2AServerConfiguration: Sendable {
         finishedTaskTTL: Duration = .seconds(3600),
         legacyDeduplicationWindow: Duration = .seconds(120),
         legacyDeduplicationCapacity: Int = 1024,
-        cardCacheControl: String = "public, max-age=300"
+        cardCacheControl: String = "public, max-age=300",
+        inputTimeout: Duration = .seconds(1800)
     ) {
         self.host = host
         self.port = port
@@ -53,5 +57,6 @@ public struct A2AServerConfiguration: Sendable {
         self.legacyDeduplicationWindow = legacyDeduplicationWindow
         self.legacyDeduplicationCapacity = legacyDeduplicationCapacity
         self.cardCacheControl = cardCacheControl
+        self.inputTimeout = inputTimeout
     }
 }

@@ -99,9 +99,30 @@ public struct TaskUpdater: Sendable {
         try await update(.canceled, message: message.map { agentMessage($0) })
     }
 
-    /// Asks the client for more input; the stream ends and the client continues the same task.
+    /// Asks the client for more input and ends this run: the stream ends and the client
+    /// continues the same task with a new message, which starts a new run (its
+    /// ``RequestContext/currentTask`` is this task). Every open artifact is closed first.
     public func requireInput(_ question: String) async throws {
         try await update(.inputRequired, message: agentMessage(question))
+    }
+
+    /// Asks the client for input and waits for the answer, keeping this run going: the task
+    /// goes `input-required` with `question` (streams end, blocking requests are answered), and
+    /// the client's next message on the task is returned here. Held artifact chunks are sent
+    /// but artifacts stay open, so their chunks continue after the answer (with `append`).
+    ///
+    /// - Throws: ``AgentInputError/unavailable`` when the sink cannot wait for an answer (an
+    ///   in-process run; nothing was sent, so the agent may fall back to ``requireInput(_:)``),
+    ///   ``AgentInputError/timedOut(_:)`` when no answer came in time, ``AgentInputError/taskEnded``
+    ///   after a terminal state, `CancellationError` when the task was cancelled.
+    public func askForInput(_ question: String, metadata: JSONObject? = nil) async throws -> Message {
+        let event = TaskStatusUpdateEvent(
+            taskId: taskId, contextId: contextId,
+            status: TaskStatus(state: .inputRequired, message: agentMessage(question, metadata: metadata), timestamp: .now),
+            isFinal: true, metadata: metadata)
+        guard let before = state.pause(template: self) else { throw AgentInputError.taskEnded }
+        try await send(before)
+        return try await sink.awaitInput(event)
     }
 
     // MARK: Messages
@@ -241,6 +262,15 @@ final class UpdaterState: Sendable {
             if event.status.state.endsStream { s.ended = true }
             out.append(.statusUpdate(event))
             return out
+        }
+    }
+
+    /// The events that must precede a pause for input: the task if not yet announced, and
+    /// every held chunk (artifacts stay open). `nil` once the task has ended.
+    func pause(template: TaskUpdater) -> [StreamResponse]? {
+        state.withLock { s in
+            guard !s.ended else { return nil }
+            return Self.announce(&s) + Self.flush(&s, asLast: false, template: template)
         }
     }
 

@@ -73,10 +73,10 @@ struct JSONRPCHandler: Sendable {
             let params = try ParamsReader.send(rpc.params)
             let history = params.configuration.historyLength
             if params.configuration.returnImmediately {
-                let (run, _) = try await manager.start(params, attachment: .detached)
-                return reply(encoder.sendResult(.task(run.initialSnapshot.trimmed(historyLength: history))))
+                let (_, _, task) = try await manager.start(params, attachment: .detached)
+                return reply(encoder.sendResult(.task(task.trimmed(historyLength: history))))
             }
-            let (run, _) = try await manager.start(params, attachment: .blocking)
+            let (run, _, _) = try await manager.start(params, attachment: .blocking)
             await run.waitUntilSettled()
             run.release()
             switch run.result {
@@ -86,7 +86,7 @@ struct JSONRPCHandler: Sendable {
 
         case .stream:
             let params = try ParamsReader.send(rpc.params)
-            let (run, sub) = try await manager.start(params, attachment: .streaming)
+            let (run, sub, _) = try await manager.start(params, attachment: .streaming)
             guard let sub else { throw A2AServerError(.internalError("The stream could not be opened")) }
             return SSEStream.response(run: run, subscription: sub, framer: JSONRPCEventFramer(dialect: method.dialect, id: rpc.id), keepAlive: configuration.keepAliveInterval)
 

@@ -85,7 +85,7 @@ struct PythonA2AHandler: Sendable {
         }
         var m = message
         if let sessionId, !sessionId.isEmpty { m.contextId = sessionId }
-        let (run, sub) = try await manager.start(SendMessageParams(message: m), attachment: attachment, newTaskId: taskId)
+        let (run, sub, _) = try await manager.start(SendMessageParams(message: m), attachment: attachment, newTaskId: taskId)
         deduplicator.remember(message.messageId, taskId: run.taskId)
         return (run, sub, nil)
     }

@@ -34,10 +34,14 @@ final class TaskManager: Sendable {
     // MARK: Starting
 
     /// Starts a run for a message: a new task, or a follow-up to a task waiting for input.
+    /// A follow-up to a run whose agent is still waiting for the answer
+    /// (``TaskUpdater/askForInput(_:metadata:)``) resumes that run instead of starting one.
     /// - Parameter newTaskId: the id for a new task (python-a2a clients choose their own).
+    /// - Returns: the run, the request's subscription (streaming), and the task as the request
+    ///   finds it (the answer to `returnImmediately`).
     func start(
         _ params: SendMessageParams, attachment: Attachment, newTaskId: String? = nil
-    ) async throws(A2AServerError) -> (TaskRun, Subscription?) {
+    ) async throws(A2AServerError) -> (TaskRun, Subscription?, A2ATask) {
         let message = params.message
         let context: RequestContext
         if let taskId = message.taskId, !taskId.isEmpty {
@@ -47,6 +51,12 @@ final class TaskManager: Sendable {
             }
             if let c = message.contextId, !c.isEmpty, c != existing.contextId {
                 throw .invalidParams("message.contextId '\(c)' does not match the context '\(existing.contextId)' of task \(taskId)", field: "message.contextId")
+            }
+            if let live = run(id: taskId), !live.isSettled {
+                guard !shuttingDown.withLock({ $0 }), let (sub, task) = await live.resume(with: message, attachment: attachment) else {
+                    throw A2AServerError(.unsupportedOperation("Task \(taskId) is still running; send the next message when it asks for input"))
+                }
+                return (live, sub, task)
             }
             context = RequestContext(message: message, taskId: taskId, contextId: existing.contextId, metadata: params.metadata, currentTask: existing)
         } else {
@@ -59,6 +69,7 @@ final class TaskManager: Sendable {
             context: context, executor: executor, store: store,
             subscriberCapacity: configuration.subscriberBufferCapacity,
             slowSubscriberTimeout: configuration.slowSubscriberTimeout,
+            inputTimeout: configuration.inputTimeout,
             onSettled: { [weak self] run in self?.settled(run) })
         let registered = active.withLock { map -> Bool in
             if let current = map[context.taskId], !current.isSettled { return false }
@@ -78,7 +89,7 @@ final class TaskManager: Sendable {
             settled(run)
             throw A2AServerError(.internalError("The server is shutting down"))
         }
-        return (run, subscription)
+        return (run, subscription, run.initialSnapshot)
     }
 
     private func settled(_ run: TaskRun) {

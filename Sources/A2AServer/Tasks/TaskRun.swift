@@ -15,6 +15,15 @@ import Synchronization
 /// single-message reply, or when it is cancelled: every subscriber's stream ends, blocking
 /// requests are answered, the task is saved to the store, and later events from the agent are
 /// ignored.
+///
+/// **Pausing for input.** An agent that asks with ``TaskUpdater/askForInput(_:metadata:)``
+/// pauses the run instead: the task goes `input-required`, streams end and blocking requests
+/// are answered as when settling, but the run stays active and the agent keeps running. The
+/// client's next message on the task (``resume(with:metadata:attachment:)``) is handed to the
+/// waiting agent and attaches the new request to the same run. While paused, the agent's
+/// `working` updates do not hide the question (its artifact chunks are kept); a paused run
+/// cannot be subscribed to (like any interrupted task), and a disconnect never cancels it. No
+/// answer within ``A2AServerConfiguration/inputTimeout`` fails the task.
 final class TaskRun: AgentEventSink, Sendable {
     /// The request the run answers.
     let context: RequestContext
@@ -22,6 +31,7 @@ final class TaskRun: AgentEventSink, Sendable {
     private let store: any TaskStore
     private let subscriberCapacity: Int
     private let slowSubscriberTimeout: Duration
+    private let inputTimeout: Duration
     private let onSettled: @Sendable (TaskRun) async -> Void
 
     private struct State {
@@ -35,13 +45,20 @@ final class TaskRun: AgentEventSink, Sendable {
         var detached = false
         var settleWaiters: [CheckedContinuation<Void, Never>] = []
         var cancelWaiter: CheckedContinuation<Void, Never>?
+        /// The agent is waiting for the client's next message.
+        var paused = false
+        var inputWaiter: CheckedContinuation<Message, any Error>?
+        /// An answer that arrived before the agent started waiting for it.
+        var pendingInput: Message?
+        /// The wait ended without an answer (set when no waiter was registered yet).
+        var inputExpired = false
     }
 
     private let state: Mutex<State>
 
     init(
         context: RequestContext, executor: any AgentExecutor, store: any TaskStore,
-        subscriberCapacity: Int, slowSubscriberTimeout: Duration,
+        subscriberCapacity: Int, slowSubscriberTimeout: Duration, inputTimeout: Duration = .seconds(1800),
         onSettled: @escaping @Sendable (TaskRun) async -> Void
     ) {
         self.context = context
@@ -49,6 +66,7 @@ final class TaskRun: AgentEventSink, Sendable {
         self.store = store
         self.subscriberCapacity = subscriberCapacity
         self.slowSubscriberTimeout = slowSubscriberTimeout
+        self.inputTimeout = inputTimeout
         self.onSettled = onSettled
         let initial = context.initialTask
         self.initialSnapshot = initial
@@ -65,6 +83,9 @@ final class TaskRun: AgentEventSink, Sendable {
 
     /// Whether the run has settled.
     var isSettled: Bool { state.withLock { $0.settled } }
+
+    /// Whether the agent is waiting for the client's next message.
+    var isPaused: Bool { state.withLock { $0.paused && !$0.settled } }
 
     /// The answer for a blocking request: the single-message reply, or the task.
     var result: SendMessageResult {
@@ -140,14 +161,20 @@ final class TaskRun: AgentEventSink, Sendable {
         var cancelled = false
         var persist: A2ATask?
         var settled = false
+        var paused = false
         var full: [Subscription] = []
     }
 
-    private static func apply(_ event: StreamResponse, to s: inout State, taskId: String, contextId: String) -> Delivery {
+    private static func apply(_ event: StreamResponse, to s: inout State, taskId: String, contextId: String, pausing: Bool = false) -> Delivery {
         var d = Delivery()
         guard !s.settled else {
             d.ignored = true
             d.cancelled = s.cancelRequested
+            return d
+        }
+        if s.paused, case .statusUpdate(let u) = event, !u.status.state.endsStream {
+            // Other work of the agent goes on while it waits; the question stays the status.
+            d.ignored = true
             return d
         }
         var events: [StreamResponse] = []
@@ -183,7 +210,7 @@ final class TaskRun: AgentEventSink, Sendable {
             s.task.status = u.status
             events.append(.statusUpdate(u))
             if u.isFinal {
-                d.settled = true
+                if pausing { d.paused = true } else { d.settled = true }
                 d.persist = s.task
             }
         case .artifactUpdate(var u):
@@ -198,13 +225,28 @@ final class TaskRun: AgentEventSink, Sendable {
             for e in events where sub.push(e) { full = true }
             if full { d.full.append(sub) }
         }
-        if d.settled { Self.settleLocked(&s) }
+        if d.settled {
+            Self.settleLocked(&s)
+        } else if d.paused {
+            s.paused = true
+            Self.endRequestsLocked(&s)
+        }
         return d
     }
 
-    /// Ends every stream and answers every blocking request.
+    /// Ends every stream, answers every blocking request, and fails a wait for input.
     private static func settleLocked(_ s: inout State) {
         s.settled = true
+        s.paused = false
+        endRequestsLocked(&s)
+        if let w = s.inputWaiter {
+            s.inputWaiter = nil
+            w.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Ends every stream and answers every blocking request.
+    private static func endRequestsLocked(_ s: inout State) {
         for sub in s.subscribers { sub.finish(.completed) }
         s.subscribers.removeAll()
         for w in s.settleWaiters { w.resume() }
@@ -236,6 +278,112 @@ final class TaskRun: AgentEventSink, Sendable {
             state.withLock { s in s.subscribers.removeAll { $0 === sub } }
             sub.finish(.dropped)
         }
+    }
+
+    // MARK: Waiting for input
+
+    func awaitInput(_ status: TaskStatusUpdateEvent) async throws -> Message {
+        let delivery = state.withLock { s -> Delivery? in
+            guard !s.paused, s.inputWaiter == nil else { return nil }
+            return Self.apply(.statusUpdate(status), to: &s, taskId: taskId, contextId: contextId, pausing: true)
+        }
+        guard let d = delivery else { throw AgentInputError.alreadyWaiting }
+        if d.ignored { throw d.cancelled ? CancellationError() : AgentInputError.taskEnded }
+        if let t = d.persist { await store.save(t) }
+        let timeout = inputTimeout
+        return try await withThrowingTaskGroup(of: Message?.self) { group in
+            group.addTask { try await self.nextInput() }
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return nil }
+                self.expireInput()
+                return nil
+            }
+            while let answer = try await group.next() {
+                if let answer {
+                    group.cancelAll()
+                    return answer
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// The client's answer, once it arrives (or at once if it already did).
+    private func nextInput() async throws -> Message {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Message, any Error>) in
+                let ready: Result<Message, any Error>? = state.withLock { s in
+                    if let m = s.pendingInput {
+                        s.pendingInput = nil
+                        return .success(m)
+                    }
+                    if s.inputExpired {
+                        s.inputExpired = false
+                        return .failure(AgentInputError.timedOut(inputTimeout))
+                    }
+                    if s.settled || Task.isCancelled { return .failure(CancellationError()) }
+                    s.inputWaiter = c
+                    return nil
+                }
+                if let ready { c.resume(with: ready) }
+            }
+        } onCancel: {
+            let w = state.withLock { s in
+                defer { s.inputWaiter = nil }
+                return s.inputWaiter
+            }
+            w?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// The wait for an answer timed out: the run is no longer paused, and the agent's wait
+    /// fails (its executor then fails the task).
+    private func expireInput() {
+        let w = state.withLock { s -> CheckedContinuation<Message, any Error>? in
+            guard s.paused, !s.settled else { return nil }
+            s.paused = false
+            if let w = s.inputWaiter {
+                s.inputWaiter = nil
+                return w
+            }
+            s.inputExpired = true
+            return nil
+        }
+        w?.resume(throwing: AgentInputError.timedOut(inputTimeout))
+    }
+
+    /// Hands the client's next message to the agent waiting for it, and attaches the request
+    /// that carries it: the task goes back to `working` with the message in its history. A
+    /// streaming request's first event is the task as it now stands. Returns `nil` when the
+    /// run is not waiting (any more).
+    func resume(with message: Message, attachment: TaskManager.Attachment) async -> (Subscription?, A2ATask)? {
+        var message = message
+        message.taskId = taskId
+        message.contextId = contextId
+        let resumed = state.withLock { s -> (Subscription?, A2ATask, CheckedContinuation<Message, any Error>?)? in
+            guard s.paused, !s.settled else { return nil }
+            s.paused = false
+            s.task.history.append(message)
+            s.task.status = TaskStatus(state: .working, timestamp: .now)
+            var sub: Subscription?
+            switch attachment {
+            case .blocking: s.holds += 1
+            case .streaming:
+                let new = Subscription(capacity: subscriberCapacity)
+                _ = new.push(.task(s.task))
+                s.subscribers.append(new)
+                sub = new
+            case .detached: s.detached = true
+            }
+            let w = s.inputWaiter
+            s.inputWaiter = nil
+            if w == nil { s.pendingInput = message }
+            return (sub, s.task, w)
+        }
+        guard let (sub, task, waiter) = resumed else { return nil }
+        waiter?.resume(returning: message)
+        await store.save(task)
+        return (sub, task)
     }
 
     // MARK: Cancelling
@@ -285,7 +433,7 @@ final class TaskRun: AgentEventSink, Sendable {
     /// `nil` when the run has settled.
     func subscribe(snapshot: Bool) -> Subscription? {
         state.withLock { s in
-            guard !s.settled else { return nil }
+            guard !s.settled, !s.paused else { return nil }
             let sub = Subscription(capacity: subscriberCapacity)
             if snapshot { _ = sub.push(.task(s.task)) }
             s.subscribers.append(sub)
@@ -299,7 +447,7 @@ final class TaskRun: AgentEventSink, Sendable {
     func unsubscribe(_ sub: Subscription, disconnected: Bool) async {
         let cancelNow = state.withLock { s in
             s.subscribers.removeAll { $0 === sub }
-            return disconnected && s.subscribers.isEmpty && s.holds == 0 && !s.detached && !s.settled
+            return disconnected && s.subscribers.isEmpty && s.holds == 0 && !s.detached && !s.settled && !s.paused
         }
         sub.finish(.cancelled)
         if cancelNow { _ = await cancel(reason: "The client disconnected") }
@@ -314,11 +462,11 @@ final class TaskRun: AgentEventSink, Sendable {
     /// The task was started with `returnImmediately`: disconnects never cancel it.
     func detach() { state.withLock { $0.detached = true } }
 
-    /// Waits until the run settles.
+    /// Waits until the run settles or pauses for input.
     func waitUntilSettled() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { s in
-                if s.settled { return true }
+                if s.settled || s.paused { return true }
                 s.settleWaiters.append(c)
                 return false
             }
