@@ -125,6 +125,102 @@ struct ServedPipelineTests {
         }
     }
 
+    // MARK: 1b. Input required, through the served pipeline and back
+
+    /// A served pipeline whose first stage is a real a2a-sdk 1.3.0 peer that asks "Which
+    /// topic?" (`ask`). The real a2a-sdk 1.3.0 client streams the served pipeline, sees the
+    /// served task go input-required with that stage's question, answers on the same task,
+    /// and gets the rest: the answer reached the peer's same task (the peer has one task, and
+    /// its follow-up path answered), the run ends completed, and the joined artifact text is
+    /// what the engine gives when its hook answers the same.
+    @Test func inputRequiredThroughTheServedPipelineAndBack() async throws {
+        try await withPeer(.sdk13) { peer in
+            let plan = try loadPlan("""
+                name: served-ask
+                agents:
+                  peer: { url: "\(peer.url)" }
+                  echo: { builtin: echo }
+                stages:
+                  - id: remote
+                    agent: peer
+                  - id: after
+                    agent: echo
+                    input: "[{{ stages.remote.output }}]"
+                output: after
+                """)
+            let expected = "[You said: robots ]"
+            try await withServedPipeline(plan) { url in
+                let r = try await runPythonClient(
+                    script: "sdk13_client.py", venv: .sdk13, arguments: [url, "ask", "--follow-up", "robots", "--timeout", "60"],
+                    timeout: .seconds(120))
+                try #require(r.exitCode == 0, "client failed: \(r.stdout)\n\(r.stderr)")
+                let events = r.stdout.split(separator: "\n").compactMap { try? JSONParser().parse(String($0)) }
+                func state(_ e: JSONValue) -> String? { (e["statusUpdate"] ?? e["task"])?["status"]?["state"]?.stringValue }
+                let question = try #require(events.firstIndex { state($0) == "TASK_STATE_INPUT_REQUIRED" }, "no input-required in \(r.stdout)")
+                let asked = events[question]["statusUpdate"]?["status"]?["message"]?["parts"]?.arrayValue?.first?["text"]?.stringValue
+                #expect(asked == "remote: Which topic?")
+                let served = try #require((events[question]["statusUpdate"] ?? events[question]["task"])?["taskId"]?.stringValue
+                    ?? events[question]["task"]?["id"]?.stringValue)
+                // After the answer: the same served task, on to completed.
+                let after = events[(question + 1)...]
+                #expect(after.first?["task"]?["id"]?.stringValue == served)
+                #expect(state(events.last ?? .null) == "TASK_STATE_COMPLETED")
+                let text = events.compactMap { $0["artifactUpdate"]?["artifact"]?["parts"]?.arrayValue }
+                    .flatMap { $0 }.compactMap { $0["text"]?.stringValue }.joined()
+                #expect(text == expected)
+
+                // The peer has exactly one task: the answer went to the task that asked.
+                let peerTasks = try await A2AClient(url: peer.url).listTasks().tasks
+                #expect(peerTasks.count == 1)
+                #expect(peerTasks.first?.status.state == .completed)
+                #expect(peerTasks.first?.history.contains { $0.role == .user && $0.text == "robots" } == true)
+
+                let task = try await A2AClient(url: url).getTask(id: served)
+                #expect(task.status.state == .completed)
+                #expect(task.artifactText == expected)
+            }
+            // The same text as a run whose hook answers the same.
+            var configuration = TestAgents.configuration()
+            configuration.onInputRequired = { request in
+                #expect(request.stage == "remote" && request.question == "Which topic?")
+                return "robots"
+            }
+            let result = try await Engine(plan: plan, configuration: configuration).run(input: "ask", sink: EventLog())
+            #expect(result.output == expected)
+        }
+    }
+
+    /// The same with the real a2a-sdk 0.3.26 client (A2A 0.3 methods and shapes).
+    @Test func inputRequiredWithTheSDK03Client() async throws {
+        try await withPeer(.sdk13) { peer in
+            let plan = try loadPlan("""
+                name: served-ask-03
+                agents:
+                  peer: { url: "\(peer.url)" }
+                stages:
+                  - id: remote
+                    agent: peer
+                """)
+            try await withServedPipeline(plan) { url in
+                let r = try await runPythonClient(
+                    script: "sdk03_client.py", venv: .sdk03, arguments: [url, "ask", "--follow-up", "cats", "--timeout", "60"],
+                    timeout: .seconds(120))
+                try #require(r.exitCode == 0, "client failed: \(r.stdout)\n\(r.stderr)")
+                let events = r.stdout.split(separator: "\n").compactMap { try? JSONParser().parse(String($0)) }
+                let states = events.compactMap { $0["status"]?["state"]?.stringValue }
+                let question = try #require(events.first { $0["kind"] == "status-update" && $0["status"]?["state"] == "input-required" }, "\(r.stdout)")
+                #expect(question["status"]?["message"]?["parts"]?.arrayValue?.first?["text"] == "remote: Which topic?")
+                #expect(states.last == "completed")
+                let text = events.filter { $0["kind"] == "artifact-update" }
+                    .compactMap { $0["artifact"]?["parts"]?.arrayValue }.flatMap { $0 }
+                    .compactMap { $0["text"]?.stringValue }.joined()
+                #expect(text == "You said: cats ")
+                let ids = Set(events.compactMap { $0["kind"] == "task" ? $0["id"]?.stringValue : $0["taskId"]?.stringValue })
+                #expect(ids.count == 1, "one served task throughout: \(ids)")
+            }
+        }
+    }
+
     // MARK: 2. Load
 
     /// 100 concurrent runs through one served pipeline of built-in agents, each streamed by

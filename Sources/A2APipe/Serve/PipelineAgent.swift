@@ -10,6 +10,12 @@ import Synchronization
 /// message, plus a plain numeric `progress`), with readable status text; the pipeline output as
 /// one artifact (`output`) streamed in chunks as the output stage produces it; then the
 /// terminal state. Joined, the artifact text is exactly what `a2a-pipe run` prints on stdout.
+///
+/// When a stage's agent asks for input, the task goes `input-required` with that stage's
+/// question (``TaskUpdater/askForInput(_:metadata:)``: the run keeps going); the caller's next
+/// message on the task is sent back to the same remote task and the run continues. Questions of
+/// stages asking at once are put to the caller one at a time. A configuration that sets its own
+/// ``EngineConfiguration/onInputRequired`` answers them instead.
 public struct PipelineAgent: AgentExecutor {
     /// The pipeline.
     public let plan: Plan
@@ -33,6 +39,18 @@ public struct PipelineAgent: AgentExecutor {
         var configuration = self.configuration
         configuration.retainOutput = true  // for a template output that arrives only at the end
         let sink = ServedRunSink(plan: plan, updater: updater, progressInterval: progressInterval)
+        if configuration.onInputRequired == nil {
+            // A stage's question becomes this task's question; the caller's answer on the same
+            // task goes back to that stage's agent (design.md §5, issue 6).
+            let questions = QuestionQueue()
+            configuration.onInputRequired = { request in
+                try await questions.ask {
+                    try await sink.flushProgress()
+                    let answer = try await updater.askForInput(request.servedQuestion)
+                    return answer.text
+                }
+            }
+        }
         do {
             _ = try await Engine(plan: plan, configuration: configuration).run(input: context.userInput, sink: sink)
         } catch let error as PipelineRunError {
@@ -44,6 +62,15 @@ public struct PipelineAgent: AgentExecutor {
         try await updater.finishArtifact(Self.outputArtifactId)
         // The final status message keeps the final progress payload, so GetTask shows it.
         try await sink.finish(.completed, "\(plan.name) completed")
+    }
+}
+
+extension InputRequest {
+    /// The question as the served task asks it: `"stage: question"` (`"stage[item 2]: …"` for a
+    /// `for_each` item), so the caller knows which stage it answers.
+    var servedQuestion: String {
+        let who = item.map { "\(stage)[item \($0)]" } ?? stage
+        return "\(who): \(question)"
     }
 }
 
