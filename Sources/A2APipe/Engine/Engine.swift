@@ -26,7 +26,7 @@ public struct Engine: Sendable {
     /// Creates an engine for a plan.
     public init(plan: Plan, configuration: EngineConfiguration = .init()) {
         self.plan = plan
-        self.configuration = configuration
+        self.configuration = configuration.askingOneAtATime()
     }
 
     /// Runs the pipeline once. Events reach `sink` in order, starting with `pipelineStarted`

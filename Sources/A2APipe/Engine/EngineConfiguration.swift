@@ -57,7 +57,8 @@ public struct EngineConfiguration: Sendable {
     public var defaultIdleTimeout: Duration
     /// Answers a remote or built-in agent that asks for input (`input-required`): return the
     /// reply to send on the same task, or `nil` to fail the stage. When unset, such a stage
-    /// fails with an error that quotes the question.
+    /// fails with an error that quotes the question. An ``Engine`` calls it for one question at
+    /// a time (a stage asking while another's question is open waits its turn).
     public var onInputRequired: (@Sendable (InputRequest) async throws -> String?)?
 
     /// Creates a configuration; every value has a default.

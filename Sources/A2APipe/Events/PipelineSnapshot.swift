@@ -75,9 +75,13 @@ public struct PipelineSnapshot: Sendable, Equatable {
                 $0.error = nil
             }
         case .stageChunk(let id, let item, let text):
-            update(id) { $0.appendOutput(text, item: item) }
+            update(id) {
+                $0.resumeAfterAnswer()
+                $0.appendOutput(text, item: item)
+            }
         case .stageProgress(let id, let progress, let message):
             update(id) {
+                $0.resumeAfterAnswer()
                 $0.progress = max($0.progress, progress)
                 if let message { $0.message = message }
             }
@@ -180,5 +184,12 @@ public enum StageState: String, Sendable, Equatable {
         case .completed, .failed, .canceled, .skipped: true
         default: false
         }
+    }
+}
+
+extension PipelineSnapshot.Stage {
+    /// A stage that asked a question and streams again was answered: it runs again.
+    mutating func resumeAfterAnswer() {
+        if state == .inputRequired { state = .running }
     }
 }

@@ -13,8 +13,8 @@ import Synchronization
 ///
 /// When a stage's agent asks for input, the task goes `input-required` with that stage's
 /// question (``TaskUpdater/askForInput(_:metadata:)``: the run keeps going); the caller's next
-/// message on the task is sent back to the same remote task and the run continues. Questions of
-/// stages asking at once are put to the caller one at a time. A configuration that sets its own
+/// message on the task is sent back to the same remote task and the run continues. The engine
+/// puts the questions of stages asking at once one at a time. A configuration that sets its own
 /// ``EngineConfiguration/onInputRequired`` answers them instead.
 public struct PipelineAgent: AgentExecutor {
     /// The pipeline.
@@ -41,14 +41,11 @@ public struct PipelineAgent: AgentExecutor {
         let sink = ServedRunSink(plan: plan, updater: updater, progressInterval: progressInterval)
         if configuration.onInputRequired == nil {
             // A stage's question becomes this task's question; the caller's answer on the same
-            // task goes back to that stage's agent (design.md §5, issue 6).
-            let questions = QuestionQueue()
+            // task goes back to that stage's agent (design.md §5, issue 6). The engine asks one
+            // question at a time.
             configuration.onInputRequired = { request in
-                try await questions.ask {
-                    try await sink.flushProgress()
-                    let answer = try await updater.askForInput(request.servedQuestion)
-                    return answer.text
-                }
+                try await sink.flushProgress()
+                return try await updater.askForInput(request.servedQuestion).text
             }
         }
         do {

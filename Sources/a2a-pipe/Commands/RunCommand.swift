@@ -20,6 +20,10 @@ struct RunCommand: AsyncParsableCommand {
               quiet  nothing but the output
             NO_COLOR turns colour off; TERM=dumb makes auto plain.
 
+            When a stage's agent asks a question (input-required) and stderr is a terminal, \
+            the question is printed and the line you type is sent back to that agent's task; \
+            otherwise the stage fails quoting the question.
+
             Exit status: 0 the pipeline succeeded, 1 it failed, 2 bad usage or an invalid \
             file, 130 interrupted (Ctrl-C cancels every running stage and the remote tasks \
             the run started).
@@ -66,8 +70,13 @@ struct RunCommand: AsyncParsableCommand {
         case .auto, .quiet: sinks.append(QuietSink())
         }
         if let writer { sinks.append(writer) }
+        var configuration = EngineConfiguration(retainOutput: true)
+        if let prompter = InputPrompter.openIfInteractive() {
+            configuration.onInputRequired = { request in try await prompter.ask(request, view: tty) }
+            sinks.append(prompter)
+        }
+        let engine = Engine(plan: plan, configuration: configuration)
         let sink = FanOutSink(sinks: sinks)
-        let engine = Engine(plan: plan, configuration: EngineConfiguration(retainOutput: true))
 
         do {
             try await Interrupt.run {

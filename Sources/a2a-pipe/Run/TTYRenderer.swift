@@ -22,6 +22,7 @@ final class TTYRenderer: PipelineEventSink {
         var frame: TTYFrame
         var started = false
         var finished = false
+        var suspended = false
         var dirty = false
         var rowsOnScreen = 0
         var lastDraw: ContinuousClock.Instant?
@@ -66,7 +67,7 @@ final class TTYRenderer: PipelineEventSink {
             default:
                 break
             }
-            if state.started, state.lastDraw.map({ now - $0 >= Self.interval }) ?? true {
+            if state.started, !state.suspended, state.lastDraw.map({ now - $0 >= Self.interval }) ?? true {
                 draw(&state, now: now)
             }
             return first
@@ -87,6 +88,27 @@ final class TTYRenderer: PipelineEventSink {
         }
     }
 
+    /// Draws the current frame, shows the cursor and stops drawing, so a question can be
+    /// asked below the view (``InputPrompter``); ``resume()`` draws a new block below it.
+    func suspend() {
+        state.withLock { state in
+            guard state.started, !state.finished, !state.suspended else { return }
+            draw(&state, now: ContinuousClock.now, final: true)
+            state.suspended = true
+            state.rowsOnScreen = 0
+        }
+    }
+
+    /// Draws again after ``suspend()``.
+    func resume() {
+        state.withLock { state in
+            guard state.suspended else { return }
+            state.suspended = false
+            state.dirty = true
+            if !state.finished { draw(&state, now: ContinuousClock.now) }
+        }
+    }
+
     private func startTicking() {
         let task = Task { [weak self] in
             while !Task.isCancelled {
@@ -101,7 +123,7 @@ final class TTYRenderer: PipelineEventSink {
     private func tick() {
         let now = ContinuousClock.now
         state.withLock { state in
-            guard state.started, !state.finished else { return }
+            guard state.started, !state.finished, !state.suspended else { return }
             let running = state.snapshot.outcome == .running
             guard state.dirty || running else { return }
             if state.lastDraw.map({ now - $0 >= .milliseconds(90) }) ?? true { draw(&state, now: now) }

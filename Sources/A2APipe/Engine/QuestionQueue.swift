@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Lets the stages of one served run ask the caller one question at a time: a task can wait
-/// for only one answer, so a stage that asks while another stage's question is open waits its
-/// turn (or until it is cancelled).
+/// Puts the questions of an engine's stages to ``EngineConfiguration/onInputRequired`` one at a
+/// time: a person at a prompt, or a served task, can answer only one question at once, so a
+/// stage that asks while another stage's question is open waits its turn (or until it is
+/// cancelled).
 ///
 /// Hand-written because no listed package offers an async mutex that honours cancellation;
 /// it is a FIFO of continuations, bounded by the number of stages that can ask at once.
@@ -58,5 +59,16 @@ final class QuestionQueue: Sendable {
             return s.waiting.removeFirst().continuation
         }
         next?.resume()
+    }
+}
+
+extension EngineConfiguration {
+    /// This configuration with its ``onInputRequired`` hook called for one question at a time.
+    func askingOneAtATime() -> EngineConfiguration {
+        guard let hook = onInputRequired else { return self }
+        var configuration = self
+        let queue = QuestionQueue()
+        configuration.onInputRequired = { request in try await queue.ask { try await hook(request) } }
+        return configuration
     }
 }
