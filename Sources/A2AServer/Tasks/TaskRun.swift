@@ -12,9 +12,10 @@ import Synchronization
 /// and the run goes on for the others. Dropping does not count as a disconnect.
 ///
 /// **Settling.** The run settles at the first terminal or interrupted state, at a
-/// single-message reply, or when it is cancelled: every subscriber's stream ends, blocking
-/// requests are answered, the task is saved to the store, and later events from the agent are
-/// ignored.
+/// single-message reply, or when it is cancelled: later events from the agent are ignored, the
+/// task is saved to the store, and only then every subscriber gets the final events and its
+/// stream ends and blocking requests are answered (so a client that saw the end can rely on
+/// the store having it). Changes before that are ``TaskStore/record(_:)``ed as they happen.
 ///
 /// **Pausing for input.** An agent that asks with ``TaskUpdater/askForInput(_:metadata:)``
 /// pauses the run instead: the task goes `input-required`, streams end and blocking requests
@@ -39,6 +40,8 @@ final class TaskRun: AgentEventSink, Sendable {
         var announced = false
         var reply: Message?
         var settled = false
+        /// Settled, saved, and every subscriber and waiter told.
+        var released = false
         var cancelRequested = false
         var subscribers: [Subscription] = []
         var holds = 0
@@ -149,7 +152,9 @@ final class TaskRun: AgentEventSink, Sendable {
             return
         }
         if let t = d.persist { await store.save(t) }
+        if let e = d.record { await store.record(e) }
         if d.settled {
+            release(d.finalEvents)
             await onSettled(self)
             return
         }
@@ -160,7 +165,9 @@ final class TaskRun: AgentEventSink, Sendable {
         var ignored = false
         var cancelled = false
         var persist: A2ATask?
+        var record: StreamResponse?
         var settled = false
+        var finalEvents: [StreamResponse] = []
         var paused = false
         var full: [Subscription] = []
     }
@@ -189,7 +196,7 @@ final class TaskRun: AgentEventSink, Sendable {
             t.id = taskId
             t.contextId = contextId
             s.task = t
-            if !s.announced { d.persist = t }
+            d.persist = t
             s.announced = true
             events.append(.task(t))
         case .message(var m):
@@ -200,6 +207,7 @@ final class TaskRun: AgentEventSink, Sendable {
             } else {
                 m.taskId = taskId
                 s.task.history.append(m)
+                d.record = .message(m)
             }
             events.append(.message(m))
         case .statusUpdate(var u):
@@ -212,6 +220,8 @@ final class TaskRun: AgentEventSink, Sendable {
             if u.isFinal {
                 if pausing { d.paused = true } else { d.settled = true }
                 d.persist = s.task
+            } else {
+                d.record = .statusUpdate(u)
             }
         case .artifactUpdate(var u):
             announce(&s)
@@ -219,24 +229,42 @@ final class TaskRun: AgentEventSink, Sendable {
             u.contextId = contextId
             s.task.applyChunk(u)
             events.append(.artifactUpdate(u))
+            d.record = .artifactUpdate(u)
+        }
+        if d.settled {
+            // Delivered by release(_:) once the settled task is saved.
+            s.settled = true
+            s.paused = false
+            d.finalEvents = events
+            return d
         }
         for sub in s.subscribers {
             var full = false
             for e in events where sub.push(e) { full = true }
             if full { d.full.append(sub) }
         }
-        if d.settled {
-            Self.settleLocked(&s)
-        } else if d.paused {
+        if d.paused {
             s.paused = true
             Self.endRequestsLocked(&s)
         }
         return d
     }
 
+    /// After the settled task is saved: gives every subscriber the final events, ends every
+    /// stream, answers every blocking request, and fails a wait for input.
+    private func release(_ finalEvents: [StreamResponse]) {
+        state.withLock { s in
+            for sub in s.subscribers {
+                for e in finalEvents { _ = sub.push(e) }
+            }
+            Self.settleLocked(&s)
+        }
+    }
+
     /// Ends every stream, answers every blocking request, and fails a wait for input.
     private static func settleLocked(_ s: inout State) {
         s.settled = true
+        s.released = true
         s.paused = false
         endRequestsLocked(&s)
         if let w = s.inputWaiter {
@@ -289,7 +317,7 @@ final class TaskRun: AgentEventSink, Sendable {
         }
         guard let d = delivery else { throw AgentInputError.alreadyWaiting }
         if d.ignored { throw d.cancelled ? CancellationError() : AgentInputError.taskEnded }
-        if let t = d.persist { await store.save(t) }
+        if let t = d.persist { await store.savePaused(t) }
         let timeout = inputTimeout
         return try await withThrowingTaskGroup(of: Message?.self) { group in
             group.addTask { try await self.nextInput() }
@@ -401,8 +429,8 @@ final class TaskRun: AgentEventSink, Sendable {
 
     /// Settles the run with a final status it sends itself.
     private func settle(_ status: TaskStatus, cancel: Bool = false) async -> A2ATask? {
-        let (task, waiter): (A2ATask?, CheckedContinuation<Void, Never>?) = state.withLock { s in
-            guard !s.settled else { return (nil, nil) }
+        let (task, waiter, events): (A2ATask?, CheckedContinuation<Void, Never>?, [StreamResponse]) = state.withLock { s in
+            guard !s.settled else { return (nil, nil, []) }
             if cancel { s.cancelRequested = true }
             var events: [StreamResponse] = []
             if !s.announced {
@@ -411,17 +439,17 @@ final class TaskRun: AgentEventSink, Sendable {
             }
             s.task.status = status
             events.append(.statusUpdate(TaskStatusUpdateEvent(taskId: taskId, contextId: contextId, status: status, isFinal: true)))
-            for sub in s.subscribers {
-                for e in events { _ = sub.push(e) }
-            }
-            Self.settleLocked(&s)
+            // Delivered by release(_:) once the settled task is saved.
+            s.settled = true
+            s.paused = false
             let w = cancel ? s.cancelWaiter : nil
             if cancel { s.cancelWaiter = nil }
-            return (s.task, w)
+            return (s.task, w, events)
         }
         waiter?.resume()
         if let task {
             await store.save(task)
+            release(events)
             await onSettled(self)
         }
         return task
@@ -466,7 +494,7 @@ final class TaskRun: AgentEventSink, Sendable {
     func waitUntilSettled() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { s in
-                if s.settled || s.paused { return true }
+                if s.released || s.paused { return true }
                 s.settleWaiters.append(c)
                 return false
             }
@@ -479,7 +507,7 @@ extension A2ATask {
     /// Applies an artifact chunk the way stored tasks keep them: `append` adds the parts to
     /// the artifact (text is joined to the previous text part, so a long stream stays one
     /// part), otherwise the chunk creates or replaces the artifact.
-    mutating func applyChunk(_ u: TaskArtifactUpdateEvent) {
+    public mutating func applyChunk(_ u: TaskArtifactUpdateEvent) {
         guard let i = artifacts.firstIndex(where: { $0.artifactId == u.artifact.artifactId }) else {
             artifacts.append(u.artifact)
             return
@@ -502,7 +530,7 @@ extension A2ATask {
 
 extension Part {
     /// Appends text to a plain text part in place; `false` if this is not one.
-    mutating func appendText(_ more: String) -> Bool {
+    public mutating func appendText(_ more: String) -> Bool {
         guard case .text(var s) = content, metadata == nil, mediaType == nil, filename == nil else { return false }
         content = .text("")
         s += more
