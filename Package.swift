@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // Protocol model, the three wire encodings, JSON-RPC envelope, SSE.
@@ -51,6 +52,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // A durable TaskStore in one SQLite file (WAL); its own target so the server library
+        // does not carry SQLite for embedders that keep tasks in memory.
+        .target(
+            name: "A2ASQLiteStore",
+            dependencies: [
+                "A2A",
+                "A2AServer",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // In-process agents (echo, words, progress, structured, task, …); depend on A2A only,
         // so the engine can run them without a server.
         .target(
@@ -77,6 +92,7 @@ let package = Package(
                 "A2AClient",
                 "A2APipe",
                 "A2AServer",
+                "A2ASQLiteStore",
                 "BuiltinAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,11 +118,19 @@ let package = Package(
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
         .testTarget(name: "A2APipeTests", dependencies: ["A2APipe"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["A2APipe", "A2A", "A2AClient", "A2AServer", "BuiltinAgents", "PeerSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["PeerSupport", "a2a-pipe"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "PeerSupport", "a2a-pipe",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "A2ASQLiteStoreTests", dependencies: ["A2A", "A2AServer", "A2ASQLiteStore"]),
         .testTarget(
             name: "A2AServerTests",
             dependencies: [
-                "A2A", "A2AServer", "BuiltinAgents", "A2AClient", "PeerSupport",
+                "A2A", "A2AServer", "A2ASQLiteStore", "BuiltinAgents", "A2AClient", "PeerSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
