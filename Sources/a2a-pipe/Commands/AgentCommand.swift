@@ -1,4 +1,5 @@
 import A2A
+import A2ASQLiteStore
 import A2AServer
 import ArgumentParser
 import BuiltinAgents
@@ -39,6 +40,8 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(help: "List the built-in agents and their settings.")
     var list = false
 
+    @OptionGroup var storeOptions: StoreOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if !list, name == nil { throw ValidationError("name the agent to serve, or use --list to see them") }
@@ -62,11 +65,19 @@ struct AgentCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "a2a-pipe.agent")
         logger.logLevel = .warning
+        let (store, durable): (any TaskStore, SQLiteTaskStore?)
+        do {
+            (store, durable) = try await storeOptions.makeStore(logger: logger)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
         let server = A2AServer(
             agent: agent, card: entry.card,
-            configuration: A2AServerConfiguration(host: host, port: port), logger: logger)
+            configuration: A2AServerConfiguration(host: host, port: port), store: store, logger: logger)
+        let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
         let group = ServiceGroup(configuration: .init(
-            services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         let host = self.host
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -77,10 +88,12 @@ struct AgentCommand: AsyncParsableCommand {
             do {
                 try await tasks.waitForAll()
             } catch {
+                await durable?.close()
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
             }
         }
+        await durable?.close()
         Terminal.err("stopped\n")
     }
 

@@ -1,5 +1,6 @@
 import A2A
 import A2APipe
+import A2ASQLiteStore
 import A2AServer
 import ArgumentParser
 import Foundation
@@ -20,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Example:
               a2a-pipe serve pipelines/research.yaml --port 8080
+              a2a-pipe serve pipelines/research.yaml --store sqlite:tasks.db
               a2a-pipe call http://127.0.0.1:8080 "question"
             """
     )
@@ -36,6 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, as name=value (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
+    @OptionGroup var storeOptions: StoreOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
     }
@@ -46,11 +50,20 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let launcher = AgentLauncher()
         let agent = PipelineAgent(plan: plan, configuration: EngineConfiguration(launcher: launcher))
+        let (store, durable): (any TaskStore, SQLiteTaskStore?)
+        do {
+            (store, durable) = try await storeOptions.makeStore(logger: logger)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
         let server = A2AServer(
             agent: agent, card: plan.agentCard,
-            configuration: A2AServerConfiguration(host: host, port: port), logger: logger)
+            configuration: A2AServerConfiguration(host: host, port: port), store: store, logger: logger)
+        // The store's writer starts first and stops last, after the server's runs have settled.
+        let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
         let group = ServiceGroup(configuration: .init(
-            services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         let (host, name) = (self.host, plan.name)
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -63,10 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch {
             await launcher.shutdown()
+            await durable?.close()
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
         await launcher.shutdown()
+        await durable?.close()
         Terminal.err("stopped\n")
     }
 }
