@@ -34,7 +34,13 @@ struct ServeCommandTests {
 
     /// Starts `a2a-pipe serve` on a free port and returns it with its URL.
     static func serve(_ file: URL) async throws -> (RunningProgram, String) {
-        let server = try RunningProgram(CLI.executable, arguments: ["serve", file.path, "--port", "0"])
+        try await serve(arguments: ["serve", file.path, "--port", "0"])
+    }
+
+    /// Starts `a2a-pipe` with `arguments` (a `serve` or `agent` command line) and returns it
+    /// with the URL it serves at.
+    static func serve(arguments: [String]) async throws -> (RunningProgram, String) {
+        let server = try RunningProgram(CLI.executable, arguments: arguments)
         // Its one readiness signal is the "serving … at URL" line; wait for it, bounded.
         for _ in 0..<400 {
             let err = server.stderrText()
