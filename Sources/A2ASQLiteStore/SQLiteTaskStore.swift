@@ -198,7 +198,10 @@ public actor SQLiteTaskStore: TaskStore, Service {
             running[task.id] = (task.contextId, task.status.state)
             nextEventNumber[task.id] = 0
         }
+        // Taken now, before any suspension, so concurrent saves never share one; an update
+        // leaves it unused (gaps only order).
         let seq = nextSeq
+        nextSeq += 1
         let status = Self.json(WireEncoder(.v1_0).status(task.status))
         var statements: [(String, [SQLiteData])] = [
             (
@@ -221,7 +224,6 @@ public actor SQLiteTaskStore: TaskStore, Service {
         }
         let results = await write(statements, what: "task \(task.id)")
         if let inserted = results?.first?.first?.column("seq")?.integer, Int64(inserted) == seq {
-            nextSeq += 1
             rowCount += 1
             if rowCount > maxTasks { await sweep() }
         }
@@ -454,15 +456,17 @@ public actor SQLiteTaskStore: TaskStore, Service {
 
     // MARK: Helpers
 
-    /// Runs `body` with the connection to itself (one transaction or read at a time).
+    /// Runs `body` with the connection to itself (one transaction or read at a time), in the
+    /// order the callers came: a batch of log rows numbered earlier commits earlier.
     private func exclusive<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        while writing {
+        if writing {
+            // Woken by the previous holder, which hands the connection over (writing stays true).
             await withCheckedContinuation { writeWaiters.append($0) }
+        } else {
+            writing = true
         }
-        writing = true
         defer {
-            writing = false
-            if !writeWaiters.isEmpty { writeWaiters.removeFirst().resume() }
+            if writeWaiters.isEmpty { writing = false } else { writeWaiters.removeFirst().resume() }
         }
         return try await body()
     }

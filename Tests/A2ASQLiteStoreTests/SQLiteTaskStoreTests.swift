@@ -122,6 +122,26 @@ struct SQLiteTaskStoreTests {
         await store.close()
     }
 
+    @Test("many tasks announced and settled at once are all kept, in their own rows")
+    func concurrentSaves() async throws {
+        let store = try await SQLiteTaskStore.open(path: try Self.freshPath(), flushInterval: .seconds(3600))
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask {
+                    await store.save(Self.task("c\(i)", .working))
+                    await store.record(Self.chunk("c\(i)", "out \(i)", append: false))
+                    await store.record(Self.status("c\(i)", .working, "busy"))
+                    await store.save(Self.task("c\(i)", .completed, text: "out \(i)"))
+                }
+            }
+        }
+        let page = try await store.list(TaskStoreQuery(pageSize: 100))
+        #expect(page.totalSize == 50)
+        #expect(Set(page.tasks.map(\.id)) == Set((0..<50).map { "c\($0)" }))
+        #expect(page.tasks.allSatisfy { $0.status.state == .completed && $0.artifactText == "out \($0.id.dropFirst())" })
+        await store.close()
+    }
+
     @Test("beyond maxTasks the oldest finished tasks are deleted; running ones stay")
     func evictsByCount() async throws {
         let clock = Clock()
