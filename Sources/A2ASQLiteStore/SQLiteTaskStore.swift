@@ -22,10 +22,12 @@ import ServiceLifecycle
 /// process dying (crash, `kill -9`); a power cut may lose the last moments, never corrupt the file.
 ///
 /// **Restart.** ``open(path:maxTasks:finishedTaskTTL:flushInterval:maxPendingBytes:now:logger:)``
-/// marks every task that was still running (`submitted`/`working`) as `failed`, with a status
-/// message saying the server restarted while it ran, and keeps its output so far. Runs are not
-/// resumed: a pipeline's stages stream from agents whose connections died with the process.
-/// Tasks waiting for input stay so and can be continued.
+/// marks every task that was still running (`submitted`, `working`, or paused at
+/// `input-required` while its agent waited for the answer, see ``savePaused(_:)``) as `failed`,
+/// with a status message saying the server restarted while it ran, and keeps its output so
+/// far. Runs are not resumed: a pipeline's stages stream from agents whose connections died
+/// with the process. Tasks that *ended* in `input-required` (the next message starts a new
+/// run) stay so and can be continued.
 ///
 /// **Retention.** Finished tasks (terminal, or waiting for input) are forgotten
 /// `finishedTaskTTL` after they finished, and beyond `maxTasks` stored tasks the oldest
@@ -188,8 +190,17 @@ public actor SQLiteTaskStore: TaskStore, Service {
     }
 
     public func save(_ task: A2ATask) async {
+        await saveWhole(task, finished: task.status.state.endsStream)
+    }
+
+    /// Writes the task whole but keeps it as running: its agent waits for input in this
+    /// process, so a restart fails it like any run it interrupted.
+    public func savePaused(_ task: A2ATask) async {
+        await saveWhole(task, finished: false)
+    }
+
+    private func saveWhole(_ task: A2ATask, finished: Bool) async {
         pendingBytes -= pending.removeValue(forKey: task.id)?.bytes ?? 0
-        let finished = task.status.state.endsStream
         let previous = running[task.id]?.state
         if finished {
             running[task.id] = nil

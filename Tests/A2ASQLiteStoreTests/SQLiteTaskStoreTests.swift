@@ -102,6 +102,26 @@ struct SQLiteTaskStoreTests {
         await store.close()
     }
 
+    @Test("a task paused for input with its agent waiting is failed at reopening; one that ended in input-required is kept")
+    func pausedTasksDieWithTheProcess() async throws {
+        let path = try Self.freshPath()
+        let store = try await SQLiteTaskStore.open(path: path)
+        await store.save(Self.task("paused", .working))
+        await store.savePaused(Self.task("paused", .inputRequired, text: "so far"))
+        await store.save(Self.task("ended", .inputRequired))
+        #expect(await store.task(id: "paused")?.status.state == .inputRequired)
+        #expect(try await store.list(TaskStoreQuery(state: .inputRequired)).tasks.map(\.id) == ["ended", "paused"])
+
+        let reopened = try await SQLiteTaskStore.open(path: path)
+        #expect(await reopened.interruptedAtOpen == ["paused"])
+        let paused = try #require(await reopened.task(id: "paused"))
+        #expect(paused.status.state == .failed)
+        #expect(paused.artifactText == "so far")
+        #expect(await reopened.task(id: "ended")?.status.state == .inputRequired)
+        await reopened.close()
+        await store.close()
+    }
+
     @Test("state changes are written at once and kept in the status history; the settled task replaces the log")
     func statusHistory() async throws {
         let path = try Self.freshPath()
