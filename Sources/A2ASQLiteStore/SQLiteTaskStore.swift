@@ -103,20 +103,20 @@ public actor SQLiteTaskStore: TaskStore, Service {
             throw .cannotOpen(path: path, reason: Self.describe(error))
         }
         do {
-            let mode = try await db.query("PRAGMA journal_mode=WAL").first?.column("journal_mode")?.string
+            let mode = try await Self.run(db, "PRAGMA journal_mode=WAL").first?.column("journal_mode")?.string
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteTaskStoreError.cannotOpen(path: path, reason: "the journal cannot be switched to WAL (it is \(mode ?? "unknown"))")
             }
-            _ = try await db.query("PRAGMA synchronous=NORMAL")
-            _ = try await db.query("PRAGMA foreign_keys=ON")
-            _ = try await db.query("PRAGMA busy_timeout=5000")
-            let version = try await db.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+            _ = try await Self.run(db, "PRAGMA synchronous=NORMAL")
+            _ = try await Self.run(db, "PRAGMA foreign_keys=ON")
+            _ = try await Self.run(db, "PRAGMA busy_timeout=5000")
+            let version = try await Self.run(db, "PRAGMA user_version").first?.column("user_version")?.integer ?? 0
             guard version <= Self.schemaVersion else {
                 throw SQLiteTaskStoreError.cannotOpen(path: path, reason: "it was written by a newer a2a-pipe (schema \(version), this one knows \(Self.schemaVersion))")
             }
-            for statement in Self.schema { _ = try await db.query(statement) }
-            _ = try await db.query("PRAGMA user_version=\(Self.schemaVersion)")
-            let seq = try await db.query("SELECT COALESCE(MAX(seq), 0) + 1 AS next, COUNT(*) AS n FROM tasks").first
+            for statement in Self.schema { _ = try await Self.run(db, statement) }
+            _ = try await Self.run(db, "PRAGMA user_version=\(Self.schemaVersion)")
+            let seq = try await Self.run(db, "SELECT COALESCE(MAX(seq), 0) + 1 AS next, COUNT(*) AS n FROM tasks").first
             let store = SQLiteTaskStore(
                 path: path, db: db, maxTasks: maxTasks, finishedTaskTTL: finishedTaskTTL, flushInterval: flushInterval,
                 maxPendingBytes: maxPendingBytes, now: now, logger: logger,
@@ -124,10 +124,10 @@ public actor SQLiteTaskStore: TaskStore, Service {
             try await store.recover()
             return store
         } catch let error as SQLiteTaskStoreError {
-            try? await db.close()
+            try? await Self.close(db)
             throw error
         } catch {
-            try? await db.close()
+            try? await Self.close(db)
             throw .cannotOpen(path: path, reason: Self.describe(error))
         }
     }
@@ -177,7 +177,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
     public func task(id: String) async -> A2ATask? {
         do {
             return try await exclusive {
-                let rows = try await db.query(
+                let rows = try await Self.run(db,
                     "SELECT id, task, status, finished_at FROM tasks WHERE id = ?1 AND (finished_at IS NULL OR finished_at >= ?2)",
                     [.text(id), .float(cutoff)])
                 guard let row = rows.first else { return nil }
@@ -285,8 +285,8 @@ public actor SQLiteTaskStore: TaskStore, Service {
         let pageSize = max(1, query.pageSize)
         do {
             return try await exclusive {
-                let total = try await db.query("SELECT COUNT(*) AS n FROM tasks WHERE \(filter)", binds).first?.column("n")?.integer ?? 0
-                let rows = try await db.query(
+                let total = try await Self.run(db, "SELECT COUNT(*) AS n FROM tasks WHERE \(filter)", binds).first?.column("n")?.integer ?? 0
+                let rows = try await Self.run(db,
                     "SELECT id, seq, task, status, finished_at FROM tasks WHERE \(filter) AND seq < ?\(binds.count + 1) ORDER BY seq DESC LIMIT ?\(binds.count + 2)",
                     binds + [.integer(SQLiteInt64(before)), .integer(SQLiteInt64(pageSize + 1))])
                 var tasks: [A2ATask] = []
@@ -340,14 +340,14 @@ public actor SQLiteTaskStore: TaskStore, Service {
         }
         do {
             return try await exclusive {
-                _ = try await db.query("BEGIN IMMEDIATE")
+                _ = try await Self.run(db, "BEGIN IMMEDIATE")
                 do {
                     var results: [[SQLiteRow]] = []
-                    for (sql, binds) in statements { results.append(try await db.query(sql, binds)) }
-                    _ = try await db.query("COMMIT")
+                    for (sql, binds) in statements { results.append(try await Self.run(db, sql, binds)) }
+                    _ = try await Self.run(db, "COMMIT")
                     return results
                 } catch {
-                    _ = try? await db.query("ROLLBACK")
+                    _ = try? await Self.run(db, "ROLLBACK")
                     throw error
                 }
             }
@@ -373,13 +373,13 @@ public actor SQLiteTaskStore: TaskStore, Service {
         lastSweep = now()
         do {
             try await exclusive {
-                _ = try await db.query("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?1", [.float(cutoff)])
-                var count = Int(try await db.query("SELECT COUNT(*) AS n FROM tasks").first?.column("n")?.integer ?? 0)
+                _ = try await Self.run(db, "DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?1", [.float(cutoff)])
+                var count = Int(try await Self.run(db, "SELECT COUNT(*) AS n FROM tasks").first?.column("n")?.integer ?? 0)
                 if count > maxTasks {
-                    _ = try await db.query(
+                    _ = try await Self.run(db,
                         "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE finished_at IS NOT NULL ORDER BY finished_at, seq LIMIT ?1)",
                         [.integer(SQLiteInt64(count - maxTasks))])
-                    count = Int(try await db.query("SELECT COUNT(*) AS n FROM tasks").first?.column("n")?.integer ?? 0)
+                    count = Int(try await Self.run(db, "SELECT COUNT(*) AS n FROM tasks").first?.column("n")?.integer ?? 0)
                 }
                 rowCount = count
             }
@@ -392,7 +392,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
 
     /// Marks the tasks found running as failed (see the type's documentation).
     private func recover() async throws {
-        let rows = try await db.query("SELECT id, task, status, finished_at FROM tasks WHERE finished_at IS NULL ORDER BY seq")
+        let rows = try await Self.run(db, "SELECT id, task, status, finished_at FROM tasks WHERE finished_at IS NULL ORDER BY seq")
         for row in rows {
             var task = try await decode(row)
             task.status = TaskStatus(
@@ -407,7 +407,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
             logger.notice("task \(task.id) was running when the server stopped; marked failed")
         }
         // Leftover log rows of finished tasks (none unless written by hand) are dropped.
-        _ = try await db.query("DELETE FROM task_events WHERE task_id IN (SELECT id FROM tasks WHERE finished_at IS NOT NULL)")
+        _ = try await Self.run(db, "DELETE FROM task_events WHERE task_id IN (SELECT id FROM tasks WHERE finished_at IS NOT NULL)")
         await sweep()
     }
 
@@ -416,7 +416,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
     /// The states a task went through, oldest first, each with its status as written.
     public func statusHistory(taskId: String) async throws -> [TaskStatus] {
         try await exclusive {
-            try await db.query("SELECT status FROM task_status_history WHERE task_id = ?1 ORDER BY n", [.text(taskId)])
+            try await Self.run(db, "SELECT status FROM task_status_history WHERE task_id = ?1 ORDER BY n", [.text(taskId)])
                 .map { row in try WireDecoder.status(JSONParser().parse(row.column("status")?.string ?? "")) }
         }
     }
@@ -424,7 +424,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
     /// How many rows the event log of `taskId` has (tests check that chunks are coalesced).
     public func eventLogCount(taskId: String) async throws -> Int {
         try await exclusive {
-            Int(try await db.query("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ?1", [.text(taskId)]).first?.column("n")?.integer ?? 0)
+            Int(try await Self.run(db, "SELECT COUNT(*) AS n FROM task_events WHERE task_id = ?1", [.text(taskId)]).first?.column("n")?.integer ?? 0)
         }
     }
 
@@ -459,7 +459,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
         guard !closed else { return }
         closed = true
         do {
-            try await exclusive { try await db.close() }
+            try await exclusive { try await Self.close(db) }
         } catch {
             logger.error("could not close the task store \(path): \(Self.describe(error))")
         }
@@ -489,7 +489,7 @@ public actor SQLiteTaskStore: TaskStore, Service {
         var task = try WireDecoder.task(parser.parse(row.column("task")?.string ?? ""))
         task.status = try WireDecoder.status(parser.parse(row.column("status")?.string ?? ""))
         if row.column("finished_at")?.isNull ?? true {
-            let events = try await db.query("SELECT event FROM task_events WHERE task_id = ?1 ORDER BY n", [.text(task.id)])
+            let events = try await Self.run(db, "SELECT event FROM task_events WHERE task_id = ?1 ORDER BY n", [.text(task.id)])
             for e in events {
                 switch try WireDecoder.streamResponse(parser.parse(e.column("event")?.string ?? "")) {
                 case .artifactUpdate(let u): task.applyChunk(u)
@@ -499,6 +499,19 @@ public actor SQLiteTaskStore: TaskStore, Service {
             }
         }
         return task
+    }
+
+    /// Runs one statement to its end even when the calling task is cancelled: a task that is
+    /// being cancelled (a run cancelled at shutdown, say) must still be saved, and sqlite-nio's
+    /// async calls give up on cancellation. Its future-based calls do not.
+    private static func run(_ db: SQLiteConnection, _ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        let rows: EventLoopFuture<[SQLiteRow]> = db.query(sql, binds)
+        return try await rows.get()
+    }
+
+    private static func close(_ db: SQLiteConnection) async throws {
+        let done: EventLoopFuture<Void> = db.close()
+        try await done.get()
     }
 
     private static func json(_ value: JSONValue) -> String { JSONWriter.string(value) }

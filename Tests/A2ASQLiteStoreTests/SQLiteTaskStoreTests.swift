@@ -142,6 +142,21 @@ struct SQLiteTaskStoreTests {
         await store.close()
     }
 
+    @Test("a task saved from a cancelled task is written all the same (runs cancelled at shutdown)")
+    func savesWhenTheCallerIsCancelled() async throws {
+        let store = try await SQLiteTaskStore.open(path: try Self.freshPath())
+        await store.save(Self.task("x", .working))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                withUnsafeCurrentTask { $0?.cancel() }
+                #expect(Task.isCancelled)
+                await store.save(Self.task("x", .canceled))
+            }
+        }
+        #expect(await store.task(id: "x")?.status.state == .canceled)
+        await store.close()
+    }
+
     @Test("many tasks announced and settled at once are all kept, in their own rows")
     func concurrentSaves() async throws {
         let store = try await SQLiteTaskStore.open(path: try Self.freshPath(), flushInterval: .seconds(3600))

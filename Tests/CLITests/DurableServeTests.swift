@@ -141,7 +141,20 @@ struct DurableServeTests {
                 #expect(NSDictionary(dictionary: entry).isEqual(to: got), "ListTasks shows \(id) as GetTask does")
             }
             if cycle == 3 {
+                // A graceful stop (SIGTERM) cancels the running task and saves it so.
+                let started = try await Self.send(url, longInput, returnImmediately: true)
+                let id = try #require(started["id"] as? String, "\(started)")
+                for _ in 0..<600 {
+                    if Self.state(try await Self.task(url, id)) == "TASK_STATE_WORKING" { break }
+                    _ = await server.wait(timeout: .milliseconds(20))
+                }
                 await server.stop()
+                #expect(!server.stderrText().contains("error"), "\(server.stderrText())")
+                let (again, againURL) = try await ServeCommandTests.serve(arguments: arguments)
+                let stopped = try await Self.task(againURL, id)
+                #expect(Self.state(stopped) == "TASK_STATE_CANCELED", "\(stopped)")
+                #expect(Self.statusText(stopped) == "The server is shutting down")
+                await again.stop()
                 break
             }
 
