@@ -114,7 +114,8 @@ public final class A2AServer: Service, Sendable {
         logger.info("A2A server listening", metadata: ["url": "\(url ?? "")"])
     }
 
-    /// The router with every route (card, JSON-RPC, python-a2a).
+    /// The router with every route (card, JSON-RPC, python-a2a, and the configuration's
+    /// ``A2AServerConfiguration/staticResources``).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let card = cardEndpoint
@@ -135,6 +136,9 @@ public final class A2AServer: Service, Sendable {
         }
         router.post("/a2a/a2a/tasks/send") { request, _ in await legacy.tasksSend(request) }
         router.get("/a2a/health") { _, _ in HTTPResponses.json(["status": "ok"]) }
+        for resource in configuration.staticResources {
+            router.get(RouterPath(resource.path)) { _, _ in resource.response() }
+        }
         return router
     }
 

@@ -28,6 +28,9 @@ public struct A2AServerConfiguration: Sendable {
     /// How long an agent that asked for input (``TaskUpdater/askForInput(_:metadata:)``) waits
     /// for the client's answer before the task fails (default 30 minutes).
     public var inputTimeout: Duration
+    /// Documents served at `GET` paths beside the A2A routes (e.g. the web page of
+    /// `a2a-pipe serve` at `/`); none by default.
+    public var staticResources: [StaticResource] = []
 
     /// Creates a configuration.
     public init(

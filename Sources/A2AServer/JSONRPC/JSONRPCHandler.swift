@@ -88,6 +88,10 @@ struct JSONRPCHandler: Sendable {
             let params = try ParamsReader.send(rpc.params)
             let (run, sub, _) = try await manager.start(params, attachment: .streaming)
             guard let sub else { throw A2AServerError(.internalError("The stream could not be opened")) }
+            // A streaming send with `returnImmediately` (0.3 `blocking: false`) streams as usual,
+            // but the task outlives its stream: a page reloaded mid-run re-attaches with
+            // SubscribeToTask instead of losing the run (docs/server.md, docs/web.md).
+            if params.configuration.returnImmediately { run.detach() }
             return SSEStream.response(run: run, subscription: sub, framer: JSONRPCEventFramer(dialect: method.dialect, id: rpc.id), keepAlive: configuration.keepAliveInterval)
 
         case .getTask:
