@@ -1,3 +1,4 @@
+import A2A
 import Testing
 
 @testable import A2APipe
@@ -30,5 +31,22 @@ struct PipelineSnapshotTests {
         s.apply(.pipelineFailed(stage: "a", error: "boom"))
         #expect(s.stages.map(\.state) == [.failed, .canceled, .skipped])
         #expect(s.outcome == .failed("boom"))
+    }
+
+    @Test("the progress payload carries each stage's elapsed time and output tail")
+    func payloadElapsedAndTail() {
+        let t0 = ContinuousClock.now
+        var s = PipelineSnapshot(pipeline: "p", stages: ["a", "b", "c"])
+        s.apply(.stageStarted(stage: "a", attempt: 1), now: t0)
+        s.apply(.stageChunk(stage: "a", item: nil, text: "first\nsecond <b>"), now: t0)
+        s.apply(.stageCompleted(stage: "a", elapsed: .milliseconds(1500)), now: t0 + .milliseconds(1500))
+        s.apply(.stageStarted(stage: "b", attempt: 1), now: t0 + .milliseconds(1500))
+        let json = ProgressPayload(s, now: t0 + .milliseconds(1750)).json
+        let stages = json["stages"]?.arrayValue ?? []
+        #expect(stages[0]["elapsed_ms"] == .number(1500))
+        #expect(stages[0]["tail"] == .string("second <b>"))
+        #expect(stages[1]["elapsed_ms"] == .number(250), "a running stage: the time so far")
+        #expect(stages[1]["tail"] == nil)
+        #expect(stages[2]["elapsed_ms"] == nil, "not started")
     }
 }

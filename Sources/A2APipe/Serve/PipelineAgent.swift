@@ -102,6 +102,14 @@ final class ServedRunSink: PipelineEventSink {
                 // A template output is only known at the end.
                 return (false, s.sentOutput ? nil : output)
             case .stageChunk:
+                // A chunk changes no state: it is sent when an update is due (at most every
+                // `progressInterval`), so the payload's `tail` follows a stage that only streams.
+                if s.lastSent.map({ now - $0 >= progressInterval }) ?? true {
+                    s.lastSent = now
+                    s.pendingProgress = false
+                    return (true, nil)
+                }
+                s.pendingProgress = true
                 return (false, nil)
             default:
                 let states = s.snapshot.stages.map(\.state)
@@ -165,14 +173,18 @@ public struct ProgressPayload: Sendable, Equatable {
     public var stage: String?
     public var stages: [PipelineSnapshot.Stage]
 
-    public init(_ snapshot: PipelineSnapshot) {
+    /// The payload of `snapshot` at `now`: a stage still running reports its elapsed time so far.
+    public init(_ snapshot: PipelineSnapshot, now: ContinuousClock.Instant = .now) {
         progress = snapshot.progress
         stages = snapshot.stages
+        for i in stages.indices where stages[i].elapsed == nil && !stages[i].state.isFinal {
+            if let started = stages[i].startedAt { stages[i].elapsed = now - started }
+        }
         stage = snapshot.stages.last { $0.state == .running || $0.state == .retrying || $0.state == .inputRequired }?.id
             ?? snapshot.stages.last { $0.state.isFinal && $0.state != .skipped }?.id
     }
 
-    /// `{"progress":0.35,"stage":"summarize","stages":[{"id":…,"state":…,"progress":…,"attempt":…,"done":…,"total":…}]}`
+    /// `{"progress":0.35,"stage":"summarize","stages":[{"id":…,"state":…,"progress":…,"attempt":…,"done":…,"total":…,"elapsed_ms":…,"tail":…}]}`
     public var json: JSONValue {
         var o = JSONObject()
         o.append("progress", .number(PipelineEvent.round(progress)))
@@ -189,6 +201,8 @@ public struct ProgressPayload: Sendable, Equatable {
                 if let total = s.total { so.append("total", .number(Double(total))) }
             }
             if let error = s.error { so.append("error", .string(error)) }
+            if let elapsed = s.elapsed { so.append("elapsed_ms", .number(Double(PipelineEvent.milliseconds(elapsed)))) }
+            if !s.lastLine.isEmpty { so.append("tail", .string(s.lastLine)) }
             return .object(so)
         }))
         return .object(o)
