@@ -29,6 +29,25 @@ import Testing
         try Self.checkMermaidStructure(text)
     }
 
+    /// The JSON the web page draws: stages in file order with a depth column and a row within
+    /// it, edges with their kind, and the output stage.
+    @Test func jsonOfFanOutFanIn() throws {
+        let text = GraphRenderer.render(try fanOutPlan(), format: .json)
+        #expect(text == """
+            {"name":"fan-out-fan-in","description":"Split a topic into questions, answer them three ways in parallel, then merge.","stages":[\
+            {"id":"split","agent":"splitter","for_each":false,"column":0,"row":0},\
+            {"id":"answer","agent":"answerer","for_each":true,"column":1,"row":0},\
+            {"id":"fact-check","agent":"checker","for_each":false,"column":1,"row":1},\
+            {"id":"style","agent":"checker","for_each":false,"column":1,"row":2},\
+            {"id":"merge","agent":"merger","for_each":false,"column":2,"row":0}],\
+            "edges":[{"from":"split","to":"answer","kind":"for_each"},{"from":"split","to":"fact-check","kind":"whole"},\
+            {"from":"split","to":"style","kind":"whole"},{"from":"answer","to":"merge","kind":"whole"},\
+            {"from":"fact-check","to":"merge","kind":"whole"},{"from":"style","to":"merge","kind":"whole"}],\
+            "output":["merge"]}
+
+            """)
+    }
+
     /// Every valid fixture draws a structurally valid flowchart.
     @Test(arguments: Fixtures.names(in: Fixtures.valid))
     func mermaidIsStructurallyValid(_ name: String) throws {

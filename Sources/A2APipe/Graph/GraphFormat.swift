@@ -4,4 +4,7 @@ public enum GraphFormat: String, Sendable, CaseIterable {
     case mermaid
     /// Graphviz DOT.
     case dot
+    /// JSON for programs (the web page draws it): stages with a layout column and row,
+    /// edges with their kind, and the stages that make the output.
+    case json
 }

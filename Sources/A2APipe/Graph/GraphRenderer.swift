@@ -1,3 +1,4 @@
+import A2A
 import Foundation
 
 /// Draws a ``Plan`` as a Mermaid flowchart or a Graphviz digraph: one node
@@ -9,7 +10,46 @@ public enum GraphRenderer {
         switch format {
         case .mermaid: mermaid(plan)
         case .dot: dot(plan)
+        case .json: JSONWriter.string(json(plan)) + "\n"
         }
+    }
+
+    /// The graph as JSON:
+    /// `{"name":…,"description":…,"stages":[{"id":…,"agent":…,"for_each":false,"column":0,"row":0}],
+    /// "edges":[{"from":…,"to":…,"kind":"whole"|"for_each"}],"output":["stage id",…]}`.
+    ///
+    /// `column` is the stage's depth (the longest chain of upstream stages before it), `row` its
+    /// place among the stages of that column in file order: enough to lay the graph out left to
+    /// right. Stages are in display (file) order.
+    public static func json(_ plan: Plan) -> JSONValue {
+        var column: [String: Int] = [:]
+        for stage in plan.stages {  // topological order: every upstream stage comes first
+            column[stage.id] = (stage.upstream.compactMap { column[$0] }.max() ?? -1) + 1
+        }
+        var rows: [Int: Int] = [:]
+        var stages: [JSONValue] = []
+        for stage in plan.stagesInDisplayOrder {
+            let c = column[stage.id] ?? 0
+            let row = rows[c, default: 0]
+            rows[c] = row + 1
+            var o = JSONObject()
+            o.append("id", .string(stage.id))
+            o.append("agent", .string(stage.agent))
+            o.append("for_each", .bool(stage.forEach != nil))
+            o.append("column", .number(Double(c)))
+            o.append("row", .number(Double(row)))
+            if let d = stage.description { o.append("description", .string(d)) }
+            stages.append(.object(o))
+        }
+        var o = JSONObject()
+        o.append("name", .string(plan.name))
+        if let d = plan.description { o.append("description", .string(d)) }
+        o.append("stages", .array(stages))
+        o.append("edges", .array(plan.edges.map { e in
+            .object(["from": .string(e.from), "to": .string(e.to), "kind": .string(e.kind.rawValue)])
+        }))
+        o.append("output", .array(outputStages(plan).map { .string($0) }))
+        return .object(o)
     }
 
     /// A Mermaid `flowchart LR`. Stage nodes are named `s0`, `s1`, … in

@@ -8,7 +8,7 @@ extension GraphFormat: ExpressibleByArgument {}
 struct GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
-        abstract: "Print a pipeline's stage graph as Mermaid or Graphviz DOT.",
+        abstract: "Print a pipeline's stage graph as Mermaid, Graphviz DOT or JSON.",
         discussion: """
             Nodes are stages (id and agent); solid arrows carry a stage's whole \
             output, dotted arrows labelled for_each carry it item by item. An \
@@ -19,7 +19,7 @@ struct GraphCommand: AsyncParsableCommand {
     @Argument(help: "The pipeline file.")
     var file: String
 
-    @Option(help: "Output format: mermaid or dot.")
+    @Option(help: "Output format: mermaid, dot or json.")
     var format: GraphFormat = .mermaid
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a param, as name=value (repeatable).", valueName: "name=value"))
