@@ -84,6 +84,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The live web page `a2a-pipe serve` shows at / (docs/web.md): HTML, CSS and JS embedded
+        // in the binary, so there is no bundle to find at runtime.
+        .target(
+            name: "A2APipeWeb",
+            dependencies: ["A2A", "A2APipe", "A2AServer"],
+            resources: [
+                .embedInCode("Resources/index.html"),
+                .embedInCode("Resources/app.js"),
+                .embedInCode("Resources/app.css"),
+            ]
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "a2a-pipe",
@@ -93,6 +104,7 @@ let package = Package(
                 "A2APipe",
                 "A2AServer",
                 "A2ASQLiteStore",
+                "A2APipeWeb",
                 "BuiltinAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,11 +124,11 @@ let package = Package(
             name: "PeerSupport",
             path: "Tests/PeerSupport",
             exclude: ["README.md"],
-            resources: [.copy("Peers")]
+            resources: [.copy("Peers"), .copy("Browser")]
         ),
         .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
-        .testTarget(name: "A2APipeTests", dependencies: ["A2APipe"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "A2APipeTests", dependencies: ["A2A", "A2APipe"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["A2APipe", "A2A", "A2AClient", "A2AServer", "BuiltinAgents", "PeerSupport"]),
         .testTarget(
             name: "CLITests",

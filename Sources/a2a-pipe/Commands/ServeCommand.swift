@@ -1,5 +1,6 @@
 import A2A
 import A2APipe
+import A2APipeWeb
 import A2ASQLiteStore
 import A2AServer
 import ArgumentParser
@@ -17,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
             reply streams the combined progress in status updates (under the progress
             extension's URI) and the output as one artifact, chunk by chunk. The card is at
             /.well-known/agent-card.json; A2A 1.0 and 0.3 JSON-RPC at /; python-a2a's routes
-            too. launch: agents start once and are shared by all runs; Ctrl-C stops them.
+            too. A web page at / shows the stage graph and runs the pipeline live (docs/web.md).
+            launch: agents start once and are shared by all runs; Ctrl-C stops them.
 
             Example:
               a2a-pipe serve pipelines/research.yaml --port 8080
@@ -57,9 +59,11 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        var serverConfiguration = A2AServerConfiguration(host: host, port: port)
+        serverConfiguration.staticResources = PipelineWebPage.resources(for: plan)
         let server = A2AServer(
             agent: agent, card: plan.agentCard,
-            configuration: A2AServerConfiguration(host: host, port: port), store: store, logger: logger)
+            configuration: serverConfiguration, store: store, logger: logger)
         // The store's writer starts first and stops last, after the server's runs have settled.
         let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
         let group = ServiceGroup(configuration: .init(
@@ -71,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
                 tasks.addTask {
                     let port = try await server.waitUntilRunning()
                     Terminal.err("serving pipeline \(name) at http://\(host):\(port)\n")
+                    Terminal.err("open http://\(host):\(port)/ in a browser to watch it run\n")
                 }
                 try await tasks.waitForAll()
             }
