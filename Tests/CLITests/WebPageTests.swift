@@ -188,6 +188,81 @@ struct WebPageTests {
         await server.stop()
     }
 
+    @Test("a failed stage is shown with its error and a Retry that runs the input again")
+    func failedStageShowsErrorAndRetry() async throws {
+        let file = try Self.write("""
+            name: web-fail
+            agents:
+              echo: { builtin: echo }
+              broken: { builtin: exec, with: { command: ["sh", "-c", "cat >/dev/null; echo 'disk is full' >&2; exit 3"] } }
+            stages:
+              - id: first
+                agent: echo
+              - id: second
+                agent: broken
+              - id: third
+                agent: echo
+                input: "{{ stages.second.output }}"
+            output: third
+            """, name: "web-fail.yaml")
+        let (server, url) = try await ServeCommandTests.serve(file)
+        defer { Task { await server.stop() } }
+        let page = try await Chromium.drive(url, steps: [
+            Self.idle,
+            .type("#input", text: "hello"),
+            .click("#run"),
+            .wait("document.body.dataset.run === 'failed'", timeout: 60),
+            .eval(Self.stagesJS, name: "stages"),
+            .eval("document.getElementById('error').hidden", name: "errorHidden"),
+            .eval("document.getElementById('error-text').textContent", name: "error"),
+            .click("#retry"),
+            .wait("document.body.dataset.runs === '2' && document.body.dataset.run === 'failed'", timeout: 60),
+        ])
+        #expect(page.exceptions.isEmpty, "\(page.exceptions)")
+        #expect(Self.stages(page).map { $0[1] } == ["completed", "failed", "skipped"])
+        #expect((page.value("errorHidden") as? Bool) == false)
+        let error = page.string("error") ?? ""
+        #expect(error.contains("stage second failed") && error.contains("disk is full"), "\(error)")
+        await server.stop()
+    }
+
+    @Test("a server that goes away mid-run shows 'connection lost' with a Retry")
+    func lostConnectionIsShown() async throws {
+        let file = try Self.write("""
+            name: web-lost
+            agents:
+              words: { builtin: words, with: { delay: 200ms } }
+            stages:
+              - id: slow
+                agent: words
+            """, name: "web-lost.yaml")
+        let mark = FileManager.default.temporaryDirectory.appendingPathComponent("web-lost-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: mark) }
+        let (server, url) = try await ServeCommandTests.serve(file)
+        defer { Task { await server.stop() } }
+        async let drive = Chromium.drive(url, steps: [
+            Self.idle,
+            .type("#input", text: (1...100).map { "w\($0)" }.joined(separator: " ")),
+            .click("#run"),
+            .wait("document.getElementById('output-raw').textContent.includes('w2 ')", timeout: 60),
+            .mark(path: mark.path),
+            .wait("document.body.dataset.run === 'lost'", timeout: 60),
+            .eval("document.getElementById('error').hidden", name: "errorHidden"),
+            .eval("document.getElementById('error-title').textContent", name: "title"),
+            .eval("document.getElementById('retry').hidden", name: "retryHidden"),
+        ])
+        // The page is mid-run: kill the server under it (SIGTERM would shut down gracefully
+        // and end the stream with a canceled state instead).
+        let reached = await Self.eventually(seconds: 90) { FileManager.default.fileExists(atPath: mark.path) }
+        server.send(SIGKILL)
+        let page = try await drive
+        #expect(reached)
+        #expect(page.exceptions.isEmpty, "\(page.exceptions)")
+        #expect((page.value("errorHidden") as? Bool) == false)
+        #expect(page.string("title") == "Connection lost.")
+        #expect((page.value("retryHidden") as? Bool) == false)
+    }
+
     @Test("reloading the page mid-run re-attaches with SubscribeToTask and follows the run to its end")
     func reloadReattaches() async throws {
         let file = try Self.write("""

@@ -95,6 +95,8 @@ public enum BrowserStep: Sendable {
     case reload
     /// Save a PNG of the viewport.
     case screenshot(path: String)
+    /// Create the file at `path`, so the test knows the steps before it are done.
+    case mark(path: String)
 
     var json: [String: Any] {
         switch self {
@@ -104,6 +106,7 @@ public enum BrowserStep: Sendable {
         case .type(let s, let text): ["type": s, "text": text]
         case .reload: ["reload": true]
         case .screenshot(let path): ["screenshot": path]
+        case .mark(let path): ["mark": path]
         }
     }
 }

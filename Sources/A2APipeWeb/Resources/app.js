@@ -123,6 +123,12 @@
     return t.length > n ? t.slice(0, n - 1) + '…' : t;
   }
 
+  // The end of a line (the newest output), for stage tails.
+  function clipStart(text, n) {
+    const t = String(text);
+    return t.length > n ? '…' + t.slice(t.length - n + 1) : t;
+  }
+
   function seconds(ms) {
     if (ms < 1000) return `${Math.round(ms)} ms`;
     if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
@@ -151,7 +157,7 @@
       if (el !== null) parts.push(seconds(el));
       node.meta.textContent = clip(parts.join(' · '), 34);
       const tail = s.error ? '⚠ ' + s.error : (s.tail || '');
-      node.tail.textContent = clip(tail, 30);
+      node.tail.textContent = s.error ? clip(tail, 28) : clipStart(tail, 28);
       node.title.textContent = node.description + (tail ? '\n' + tail : '');
     }
   }
@@ -481,7 +487,8 @@
 
   function finish(phase, text) {
     if (phase === 'completed') setProgress(1);
-    setPhase(phase, text ? `${PHASE_TEXT[phase]} ${text}` : PHASE_TEXT[phase]);
+    // A failure's detail goes into the error banner; the status line stays short.
+    setPhase(phase, text && phase === 'canceled' ? `${PHASE_TEXT[phase]} ${text}` : PHASE_TEXT[phase]);
     paintStages();
     forget();
     if (phase === 'failed') {
@@ -556,6 +563,7 @@
 
   async function start(input) {
     reset(input);
+    document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1);
     setPhase('starting');
     remember();
     await follow('SendStreamingMessage', {

@@ -13,6 +13,7 @@ STEPS_JSON is a list of steps run in order on one page opened at URL:
 * ``{"type": "#css-selector", "text": "…"}``     set an input's value
 * ``{"reload": true}``                           reload and wait for the load event
 * ``{"screenshot": "/path.png"}``                save a PNG of the viewport
+* ``{"mark": "/path"}``                          create the file (tells the test a point was reached)
 
 Prints one JSON object on stdout: ``{"results": {...}, "console": [...], "exceptions": [...]}``,
 plus ``"error"`` (and exit status 1) when a step failed or a wait ran out; the page's body text
@@ -219,6 +220,9 @@ def main():
                 browser.reload()
             elif "screenshot" in step:
                 browser.screenshot(step["screenshot"])
+            elif "mark" in step:
+                with open(step["mark"], "w") as f:
+                    f.write("reached\n")
             else:
                 raise DriverError("unknown step %r" % step)
     except Exception as e:  # report, with what the page showed
