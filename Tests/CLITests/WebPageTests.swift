@@ -188,6 +188,41 @@ struct WebPageTests {
         await server.stop()
     }
 
+    @Test("a stage's question is shown, and the answer typed on the page continues the run")
+    func answerAQuestion() async throws {
+        try await withPeer(.sdk13) { peer in
+            let file = try Self.write("""
+                name: web-ask
+                agents:
+                  remote: { url: "\(peer.url)" }
+                stages:
+                  - id: asker
+                    agent: remote
+                """, name: "web-ask.yaml")
+            let (server, url) = try await ServeCommandTests.serve(file)
+            defer { Task { await server.stop() } }
+            let page = try await Chromium.drive(url, steps: [
+                Self.idle,
+                .type("#input", text: "ask"),
+                .click("#run"),
+                .wait("document.body.dataset.run === 'input-required'", timeout: 60),
+                .eval("document.getElementById('run-status').textContent", name: "question"),
+                .eval("document.getElementById('run').textContent", name: "button"),
+                .eval("document.querySelector('[data-stage=\"asker\"]').dataset.state", name: "stageState"),
+                .type("#input", text: "cats"),
+                .click("#run"),
+                .wait("document.body.dataset.run === 'completed'", timeout: 60),
+                .eval("document.getElementById('output-raw').textContent", name: "raw"),
+            ])
+            #expect(page.exceptions.isEmpty, "\(page.exceptions)")
+            #expect(page.string("question")?.contains("Which topic?") == true, "\(page.string("question") ?? "")")
+            #expect(page.string("button") == "Answer")
+            #expect(page.string("stageState") == "input-required")
+            #expect(page.string("raw")?.contains("You said: cats") == true, "\(page.string("raw") ?? "")")
+            await server.stop()
+        }
+    }
+
     @Test("a failed stage is shown with its error and a Retry that runs the input again")
     func failedStageShowsErrorAndRetry() async throws {
         let file = try Self.write("""
@@ -222,7 +257,7 @@ struct WebPageTests {
         #expect(Self.stages(page).map { $0[1] } == ["completed", "failed", "skipped"])
         #expect((page.value("errorHidden") as? Bool) == false)
         let error = page.string("error") ?? ""
-        #expect(error.contains("stage second failed") && error.contains("disk is full"), "\(error)")
+        #expect(error.contains("stage second failed") && error.contains("exited with status 3"), "\(error)")
         await server.stop()
     }
 

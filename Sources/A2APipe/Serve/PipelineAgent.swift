@@ -45,7 +45,12 @@ public struct PipelineAgent: AgentExecutor {
             // question at a time.
             configuration.onInputRequired = { request in
                 try await sink.flushProgress()
-                return try await updater.askForInput(request.servedQuestion).text
+                // The question carries the progress payload (the stage shown waiting), so a
+                // client that only sees this status (the web page) knows which stage asks.
+                let metadata = sink.questionAsked(stage: request.stage, question: request.question)
+                let answer = try await updater.askForInput(request.servedQuestion, metadata: metadata)
+                sink.questionAnswered(stage: request.stage)
+                return answer.text
             }
         }
         do {
@@ -138,6 +143,22 @@ final class ServedRunSink: PipelineEventSink {
             return s.pendingProgress
         }
         if pending { try await sendProgress() }
+    }
+
+    /// Marks `stage` as waiting for an answer in the snapshot (the engine's own event may
+    /// still be on its way) and returns the progress metadata to send with the question.
+    func questionAsked(stage: String, question: String) -> JSONObject {
+        state.withLock { $0.snapshot.apply(.stageInputRequired(stage: stage, question: question)) }
+        return progressMessage(text: nil).1
+    }
+
+    /// The answer went back to `stage`: it runs again.
+    func questionAnswered(stage: String) {
+        state.withLock { s in
+            if let i = s.snapshot.stages.firstIndex(where: { $0.id == stage && $0.state == .inputRequired }) {
+                s.snapshot.stages[i].state = .running
+            }
+        }
     }
 
     private func sendProgress() async throws {

@@ -291,8 +291,11 @@
     document.body.dataset.run = phase;
     $('run-status').textContent = text || PHASE_TEXT[phase] || phase;
     const busy = phase === 'starting' || phase === 'running';
+    const asked = phase === 'input-required';
     $('run').disabled = busy;
-    $('cancel').disabled = !(busy && run.taskId);
+    $('run').textContent = asked ? 'Answer' : 'Run';
+    $('input-label').textContent = asked ? 'Your answer' : 'Input';
+    $('cancel').disabled = !((busy || asked) && run.taskId);
     if (!busy && run.startedAt && !run.finishedAt) run.finishedAt = Date.now();
     paintClock();
   }
@@ -460,8 +463,12 @@
     if (TERMINAL[state]) {
       finish(TERMINAL[state], text);
     } else if (INTERRUPTED[state]) {
+      // The run waits for the answer: the next message on this task (Answer) continues it.
+      if (run.phase !== 'input-required') {
+        $('input').value = '';
+        $('input').focus();
+      }
       setPhase('input-required', text ? 'The pipeline asks: ' + text : PHASE_TEXT['input-required']);
-      forget();
     } else if (state === 'TASK_STATE_WORKING' || state === 'TASK_STATE_SUBMITTED') {
       if (run.phase !== 'running') setPhase('running');
       if (text) $('run-status').textContent = text;
@@ -573,6 +580,16 @@
     }, () => start(input));
   }
 
+  // Answers the question of a run waiting for input: a message on the same task, streamed.
+  async function answer(text) {
+    clearError();
+    setPhase('running', 'Sending the answer…');
+    await follow('SendStreamingMessage', {
+      message: { messageId: newId(), role: 'ROLE_USER', parts: [{ text }], taskId: run.taskId },
+      configuration: { returnImmediately: true },
+    }, () => answer(text));
+  }
+
   async function reattach() {
     if (!run.taskId) return;
     clearError();
@@ -629,7 +646,8 @@
     paintStages();
     $('run-form').addEventListener('submit', (e) => {
       e.preventDefault();
-      start($('input').value);
+      if (run.phase === 'input-required' && run.taskId) answer($('input').value);
+      else start($('input').value);
     });
     $('input').addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $('run-form').requestSubmit(); }
