@@ -7,8 +7,9 @@ import Testing
 
 /// The live web page of `a2a-pipe serve` (docs/web.md), in a real headless Chromium (Debian's
 /// `chromium`, installed by the test set-up if missing) driven over the DevTools protocol.
-/// The page talks to the server only over A2A 1.0 JSON-RPC, like any client.
-@Suite("a2a-pipe serve: web page", .timeLimit(.minutes(5)))
+/// The page talks to the server only over A2A 1.0 JSON-RPC, like any client. Serialized: one
+/// Chromium at a time, so the suite does not starve the timing-sensitive suites beside it.
+@Suite("a2a-pipe serve: web page", .serialized, .timeLimit(.minutes(5)))
 struct WebPageTests {
     /// Every stage of the page's graph: `[id, state, progress]`.
     static let stagesJS = "JSON.stringify([...document.querySelectorAll('[data-stage]')].map(g => [g.dataset.stage, g.dataset.state, g.dataset.progress]))"
