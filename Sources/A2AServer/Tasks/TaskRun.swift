@@ -388,7 +388,7 @@ final class TaskRun: AgentEventSink, Sendable {
         var message = message
         message.taskId = taskId
         message.contextId = contextId
-        let resumed = state.withLock { s -> (Subscription?, A2ATask, CheckedContinuation<Message, any Error>?)? in
+        let resumed = state.withLock { s -> (Subscription?, A2ATask)? in
             guard s.paused, !s.settled else { return nil }
             s.paused = false
             s.task.history.append(message)
@@ -403,14 +403,21 @@ final class TaskRun: AgentEventSink, Sendable {
                 sub = new
             case .detached: s.detached = true
             }
-            let w = s.inputWaiter
-            s.inputWaiter = nil
-            if w == nil { s.pendingInput = message }
-            return (sub, s.task, w)
+            return (sub, s.task)
         }
-        guard let (sub, task, waiter) = resumed else { return nil }
-        waiter?.resume(returning: message)
+        guard let (sub, task) = resumed else { return nil }
+        // Saved before the agent has the message: saved after, this older task could land after
+        // the agent's own later saves (its final state) and overwrite them in the store.
         await store.save(task)
+        let waiter = state.withLock { s -> CheckedContinuation<Message, any Error>? in
+            if let w = s.inputWaiter {
+                s.inputWaiter = nil
+                return w
+            }
+            s.pendingInput = message
+            return nil
+        }
+        waiter?.resume(returning: message)
         return (sub, task)
     }
 
