@@ -361,7 +361,8 @@
     const headers = { 'Content-Type': 'application/json', 'A2A-Version': '1.0', Accept: stream ? 'text/event-stream' : 'application/json' };
     const t = token();
     if (t) headers.Authorization = 'Bearer ' + t;
-    const res = await fetch('/', {
+    // Relative: the endpoint is where the page is (also behind a proxy that adds a path prefix).
+    const res = await fetch('./', {
       method: 'POST', headers, cache: 'no-store', signal,
       body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method, params }),
     });
