@@ -14,6 +14,9 @@ struct WebPageTests {
     /// Every stage of the page's graph: `[id, state, progress]`.
     static let stagesJS = "JSON.stringify([...document.querySelectorAll('[data-stage]')].map(g => [g.dataset.stage, g.dataset.state, g.dataset.progress]))"
     static let idle = BrowserStep.wait("document.body.dataset.run === 'idle'", timeout: 30)
+    /// The Markdown view (drawn once per animation frame) has caught up with the plain text.
+    static let rendered = BrowserStep.wait(
+        "document.getElementById('output').dataset.chars === String(document.getElementById('output-raw').textContent.length)", timeout: 10)
 
     static func write(_ yaml: String, name: String) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString)")
@@ -77,7 +80,7 @@ struct WebPageTests {
                 .eval(Self.stagesJS, name: "stages"),
                 .eval("document.getElementById('overall').getAttribute('aria-valuenow')", name: "overall"),
                 .eval("document.getElementById('output-raw').textContent", name: "raw"),
-                .wait("document.getElementById('output').textContent.length > 0", timeout: 10),
+                Self.rendered,
                 .eval("document.getElementById('output').textContent", name: "rendered"),
                 .eval("document.querySelectorAll('#output b').length", name: "htmlElements"),
             ])
@@ -167,7 +170,7 @@ struct WebPageTests {
             .type("#input", text: hostile),
             .click("#run"),
             .wait("document.body.dataset.run === 'completed'", timeout: 60),
-            .wait("document.getElementById('output').textContent.includes('<script>')", timeout: 10),
+            Self.rendered,
             .eval("document.title", name: "title"),
             .eval("String(window.__pwned)", name: "pwned"),
             .eval("document.querySelectorAll('#output script, #output img, #output svg, #output i, #output a').length", name: "elements"),

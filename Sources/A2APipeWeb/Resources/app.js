@@ -275,7 +275,9 @@
     renderQueued = true;
     requestAnimationFrame(() => {
       renderQueued = false;
-      renderMarkdown(outputText(), $('output'));
+      const text = outputText();
+      renderMarkdown(text, $('output'));
+      $('output').dataset.chars = String(text.length); // how much of the output is rendered
     });
   }
 
