@@ -240,6 +240,30 @@ struct StreamingTests {
         }
     }
 
+    /// Twenty python-a2a retries of one `message_id` arriving together start one run; every
+    /// request joins it and gets its text.
+    @Test func concurrentRetriesOfOneMessageIdStartOneRun() async throws {
+        let agent = CountingAgent()
+        try await withServer(agent: agent) { _, url in
+            let body = #"{"content":{"type":"text","text":"same"},"role":"user","message_id":"dup-race"}"#
+            let texts = try await withThrowingTaskGroup(of: String.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        if i % 2 == 0 {
+                            let r = try await post(url + "/stream", body)
+                            return r.events.compactMap { $0["content"]?.stringValue }.joined()
+                        }
+                        return try await post(url + "/", body).json["content"]?["text"]?.stringValue ?? ""
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(agent.runs.withLock { $0 } == 1)
+            #expect(texts.count == 20)
+            #expect(texts.allSatisfy { $0 == "run 1: same" }, "\(texts)")
+        }
+    }
+
     @Test func hummingbirdRouterServesTheCard() async throws {
         let server = A2AServer(agent: EchoAgent(), card: BuiltinAgentRegistry.standard["echo"]!.card)
         let r = try await post(url: server, path: "/.well-known/agent-card.json")

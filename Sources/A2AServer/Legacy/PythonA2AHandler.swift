@@ -69,7 +69,7 @@ struct PythonA2AHandler: Sendable {
     private func startOrJoin(
         _ message: Message, attachment: TaskManager.Attachment, taskId: String? = nil, sessionId: String? = nil
     ) async throws(A2AServerError) -> (run: TaskRun?, subscription: Subscription?, task: A2ATask?) {
-        if let existing = deduplicator.taskId(for: message.messageId) {
+        if case .join(let existing) = await deduplicator.claim(message.messageId) {
             if let run = manager.run(id: existing), !run.isSettled {
                 switch attachment {
                 case .streaming:
@@ -82,12 +82,18 @@ struct PythonA2AHandler: Sendable {
                 }
             }
             if let task = await manager.task(id: existing) { return (nil, nil, task) }
+            throw A2AServerError(.internalError("The task \(existing) of message \(message.messageId) is gone; send the message again with a new message_id"))
         }
         var m = message
         if let sessionId, !sessionId.isEmpty { m.contextId = sessionId }
-        let (run, sub, _) = try await manager.start(SendMessageParams(message: m), attachment: attachment, newTaskId: taskId)
-        deduplicator.remember(message.messageId, taskId: run.taskId)
-        return (run, sub, nil)
+        do {
+            let (run, sub, _) = try await manager.start(SendMessageParams(message: m), attachment: attachment, newTaskId: taskId)
+            deduplicator.resolve(message.messageId, taskId: run.taskId)
+            return (run, sub, nil)
+        } catch {
+            deduplicator.abandon(message.messageId)
+            throw error
+        }
     }
 
     /// Runs a message to its end and returns the task.
