@@ -98,7 +98,11 @@ struct ObjectReader {
     static func asString(_ value: JSONValue) throws(WireDecodingError) -> String {
         switch value {
         case .string(let s): return s
-        case .number(let d): return d.rounded() == d ? String(Int64(d)) : String(d)
+        case .number(let d):
+            // A peer's number where a string belongs (an id): written as an integer when it is
+            // one that fits, else as a double; never trapping on 1e400 (∞) or 1e20.
+            guard d.isFinite else { throw WireDecodingError("expected a string, got a number out of range") }
+            return d.rounded() == d && abs(d) < 9.0e15 ? String(Int64(d)) : String(d)
         default: throw WireDecodingError("expected a string, got \(value.typeDescription)")
         }
     }
