@@ -42,7 +42,7 @@ public final class A2AClient: Sendable {
     public init(url: String, configuration: A2AClientConfiguration = .init(), httpClient: HTTPClient? = nil, logger: Logger = Logger(label: "a2a-pipe.client")) {
         self.url = url
         self.configuration = configuration
-        self.transport = HTTPTransport(http: httpClient ?? HTTPTransport.sharedHTTPClient, configuration: configuration)
+        self.transport = HTTPTransport(http: httpClient ?? HTTPTransport.sharedHTTPClient, configuration: configuration, agentURL: url)
         self.logger = logger
     }
 

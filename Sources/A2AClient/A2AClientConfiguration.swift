@@ -4,7 +4,10 @@ import A2A
 public struct A2AClientConfiguration: Sendable {
     /// Which dialect to speak. `nil` chooses from the agent card (`auto`).
     public var dialect: ProtocolDialect?
-    /// Extra HTTP headers sent on every request to this agent (e.g. `Authorization`).
+    /// Extra HTTP headers sent on every request to this agent (e.g. `Authorization`) — only to
+    /// the origin (scheme, host, port) of the client's URL: a card that advertises an interface
+    /// on another origin gets requests without them (``HTTPOrigin``). Redirects are never
+    /// followed.
     public var headers: [(name: String, value: String)]
     /// The longest silence allowed while waiting for a response or for the next bytes of a
     /// stream. Any byte resets it, keep-alive comments included.

@@ -8,6 +8,15 @@ import NIOHTTP1
 struct HTTPTransport: Sendable {
     let http: HTTPClient
     let configuration: A2AClientConfiguration
+    /// The origin (`scheme://host:port`) of the agent's URL: the configured headers go to this
+    /// origin only, never to a URL on another origin that the agent's card advertises.
+    let headerOrigin: String?
+
+    init(http: HTTPClient, configuration: A2AClientConfiguration, agentURL: String) {
+        self.http = http
+        self.configuration = configuration
+        self.headerOrigin = HTTPOrigin(agentURL)?.serialized
+    }
 
     /// The client a2a-pipe uses unless given one: the process-wide event loops, a connection
     /// pool large enough for many concurrent streams to one agent, and no automatic redirects
@@ -30,7 +39,9 @@ struct HTTPTransport: Sendable {
         request.headers.add(name: "Accept", value: accept)
         request.headers.add(name: "User-Agent", value: "a2a-pipe/0.1")
         if let versionHeader { request.headers.add(name: "A2A-Version", value: versionHeader) }
-        for (name, value) in configuration.headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if let headerOrigin, HTTPOrigin(url)?.serialized == headerOrigin {
+            for (name, value) in configuration.headers { request.headers.replaceOrAdd(name: name, value: value) }
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
