@@ -50,7 +50,7 @@ public final class A2AServer: Service, Sendable {
         let store = store ?? InMemoryTaskStore(maxTasks: configuration.maxStoredTasks, finishedTaskTTL: configuration.finishedTaskTTL)
         runner = TaskRunner()
         manager = TaskManager(executor: agent, store: store, runner: runner, configuration: configuration)
-        cardEndpoint = AgentCardEndpoint(template: card, cacheControl: configuration.cardCacheControl)
+        cardEndpoint = AgentCardEndpoint(template: card, cacheControl: configuration.cardCacheControl, requiresBearerToken: configuration.authentication != nil)
         legacy = PythonA2AHandler(
             manager: manager,
             deduplicator: MessageDeduplicator(window: configuration.legacyDeduplicationWindow, capacity: configuration.legacyDeduplicationCapacity),
@@ -118,8 +118,19 @@ public final class A2AServer: Service, Sendable {
     /// ``A2AServerConfiguration/staticResources``).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        if logger.logLevel <= .debug {
+            // Every request with its headers, credentials redacted (`***`), before auth so
+            // refused requests are logged too.
+            router.add(middleware: LogRequestsMiddleware(
+                .debug, includeHeaders: .all(), redactHeaders: [.authorization, .proxyAuthorization, .cookie]))
+        }
+        if let tokens = configuration.authentication {
+            // Before the routes: Hummingbird builds each route's responder with the middleware
+            // added so far (and the not-found responder too, so unknown paths need a token as well).
+            router.add(middleware: AuthenticationMiddleware(tokens: tokens, publicPaths: PublicPaths(configuration.publicPaths)))
+        }
         let card = cardEndpoint
-        for path in ["/.well-known/agent-card.json", "/.well-known/agent.json", "/agent.json", "/a2a/agent.json"] {
+        for path in PublicPaths.cardPaths {
             router.get(RouterPath(path)) { request, _ in card.respond(request) }
         }
         let rpc = self.rpc

@@ -31,6 +31,18 @@ public struct A2AServerConfiguration: Sendable {
     /// Documents served at `GET` paths beside the A2A routes (e.g. the web page of
     /// `a2a-pipe serve` at `/`); none by default.
     public var staticResources: [StaticResource] = []
+    /// The bearer tokens accepted; `nil` (the default) serves everyone. With tokens, every
+    /// request except `GET`/`HEAD` of a public path (the card, ``publicPaths``) needs
+    /// `Authorization: Bearer <token>`, else it gets HTTP 401 (docs/server.md, "Security").
+    /// The card then declares the bearer scheme.
+    public var authentication: BearerTokens?
+    /// Paths served without a token when ``authentication`` is set, besides the card's: exact
+    /// paths, or prefixes ending in `*` (`/assets/*`). `GET`/`HEAD` only.
+    public var publicPaths: [String]
+    /// The most task runs in progress at once (running, not yet settled). A new task beyond it
+    /// is refused at once with HTTP 503, `Retry-After: 1` and JSON-RPC -32603 ("The server is
+    /// busy…"); nothing is queued. Follow-ups to a task waiting for input count as runs too.
+    public var maxConcurrentRuns: Int
 
     /// Creates a configuration.
     public init(
@@ -46,7 +58,10 @@ public struct A2AServerConfiguration: Sendable {
         legacyDeduplicationWindow: Duration = .seconds(120),
         legacyDeduplicationCapacity: Int = 1024,
         cardCacheControl: String = "public, max-age=300",
-        inputTimeout: Duration = .seconds(1800)
+        inputTimeout: Duration = .seconds(1800),
+        authentication: BearerTokens? = nil,
+        publicPaths: [String] = [],
+        maxConcurrentRuns: Int = 64
     ) {
         self.host = host
         self.port = port
@@ -61,5 +76,8 @@ public struct A2AServerConfiguration: Sendable {
         self.legacyDeduplicationCapacity = legacyDeduplicationCapacity
         self.cardCacheControl = cardCacheControl
         self.inputTimeout = inputTimeout
+        self.authentication = authentication
+        self.publicPaths = publicPaths
+        self.maxConcurrentRuns = maxConcurrentRuns
     }
 }

@@ -274,6 +274,10 @@ public struct WireEncoder: Sendable {
         if let s = card.securitySchemes { o.append("securitySchemes", .object(s)) }
         if !card.securityRequirements.isEmpty {
             o.append(is10 ? "securityRequirements" : "security", .array(card.securityRequirements))
+            if is10, hybrid {
+                // 0.3 clients read `security: [{name: [scopes]}]` (a2a-wire.md §6.1).
+                o.append("security", .array(card.securityRequirements.map(Self.legacySecurityRequirement)))
+            }
         }
         o.append("defaultInputModes", .array(card.defaultInputModes.map { .string($0) }))
         o.append("defaultOutputModes", .array(card.defaultOutputModes.map { .string($0) }))
@@ -303,5 +307,16 @@ public struct WireEncoder: Sendable {
             if let x = card.capabilities.extendedAgentCard { o.append("supportsAuthenticatedExtendedCard", .bool(x)) }
         }
         return .object(o)
+    }
+
+    /// A 1.0 security requirement (`{"schemes": {name: {"list": [scopes]}}}`) in the 0.3 shape
+    /// (`{name: [scopes]}`); a requirement already in the 0.3 shape is kept.
+    static func legacySecurityRequirement(_ requirement: JSONValue) -> JSONValue {
+        guard case .object(let o) = requirement, case .object(let schemes)? = o["schemes"] else { return requirement }
+        var out = JSONObject()
+        for (name, value) in schemes {
+            out.append(name, .array(value.objectValue?["list"]?.arrayValue ?? []))
+        }
+        return .object(out)
     }
 }

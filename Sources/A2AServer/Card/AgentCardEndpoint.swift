@@ -18,12 +18,30 @@ final class AgentCardEndpoint: Sendable {
 
     private let template: AgentCard
     private let cacheControl: String
+    private let requiresBearerToken: Bool
     private let rendered = Mutex<Rendered?>(nil)
     private let url = Mutex<String?>(nil)
 
-    init(template: AgentCard, cacheControl: String) {
+    init(template: AgentCard, cacheControl: String, requiresBearerToken: Bool = false) {
         self.template = template
         self.cacheControl = cacheControl
+        self.requiresBearerToken = requiresBearerToken
+    }
+
+    /// The name of the bearer scheme in the card's `securitySchemes`.
+    static let bearerSchemeName = "bearer"
+
+    /// The bearer scheme in both generations' shapes in one object, as a2a-sdk 1.3's hybrid card
+    /// writes it: the 1.0 oneof wrapper `httpAuthSecurityScheme` beside the 0.3 OpenAPI fields
+    /// `type`/`scheme` (each generation's parser ignores the other's keys).
+    static var bearerScheme: JSONValue {
+        let description = "A bearer token: send 'Authorization: Bearer <token>' on every request but the card's."
+        return [
+            "httpAuthSecurityScheme": ["scheme": "Bearer", "description": .string(description)],
+            "type": "http",
+            "scheme": "Bearer",
+            "description": .string(description),
+        ]
     }
 
     /// Sets the URL the card advertises (known once the server is bound).
@@ -48,6 +66,13 @@ final class AgentCardEndpoint: Sendable {
         }
         if card.defaultInputModes.isEmpty { card.defaultInputModes = ["text/plain"] }
         if card.defaultOutputModes.isEmpty { card.defaultOutputModes = ["text/plain"] }
+        if requiresBearerToken {
+            var schemes = card.securitySchemes ?? JSONObject()
+            schemes[Self.bearerSchemeName] = Self.bearerScheme
+            card.securitySchemes = schemes
+            // 1.0 shape; the hybrid encoder also writes the 0.3 `security` list from it.
+            card.securityRequirements = [["schemes": [Self.bearerSchemeName: .object(JSONObject())]]]
+        }
         if card.skills.isEmpty {
             card.skills = [AgentSkill(id: "default", name: card.name, description: card.description, tags: ["a2a-pipe"])]
         }
