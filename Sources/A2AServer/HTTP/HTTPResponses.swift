@@ -29,6 +29,14 @@ enum HTTPResponses {
         return Response(status: .ok, headers: sseHeaders, body: ResponseBody(byteBuffer: buffer))
     }
 
+    /// HTTP 503 with `Retry-After: 1` and a JSON-RPC error body: the server is at its limit of
+    /// concurrent runs (nothing is queued).
+    static func busy(_ body: JSONValue) -> Response {
+        var response = json(body, status: .serviceUnavailable)
+        response.headers[.retryAfter] = "1"
+        return response
+    }
+
     /// HTTP 413 with a JSON-RPC error body, for a request body over the limit.
     static func tooLarge(limit: Int, dialect: ProtocolDialect) -> Response {
         let error = A2AServerError(.invalidRequest("The request body is larger than the server's limit of \(limit) bytes"))

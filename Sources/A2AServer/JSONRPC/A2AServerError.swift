@@ -5,10 +5,20 @@ import A2A
 struct A2AServerError: Error, Sendable {
     var error: JSONRPCError
     var field: String?
+    /// The server refused new work (``A2AServerConfiguration/maxConcurrentRuns``): answered with
+    /// HTTP 503 and `Retry-After`, not on HTTP 200.
+    var isBusy = false
 
     init(_ error: JSONRPCError, field: String? = nil) {
         self.error = error
         self.field = field
+    }
+
+    /// Too many runs in progress.
+    static func busy(limit: Int) -> A2AServerError {
+        var e = A2AServerError(.internalError("The server is busy: \(limit) task runs are already in progress, its limit (maxConcurrentRuns); try again shortly"))
+        e.isBusy = true
+        return e
     }
 
     static func taskNotFound(_ id: String) -> A2AServerError { A2AServerError(.taskNotFound(id)) }

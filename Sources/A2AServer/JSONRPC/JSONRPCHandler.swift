@@ -55,6 +55,7 @@ struct JSONRPCHandler: Sendable {
         do {
             return try await dispatch(method, rpc)
         } catch {
+            if error.isBusy { return HTTPResponses.busy(error.response(id: rpc.id, dialect: dialect)) }
             if method.operation == .stream || method.operation == .subscribe, dialect == .v0_3 {
                 // 0.3 streaming errors before the first event: a one-event stream (a2a-wire.md §4.3).
                 return HTTPResponses.singleEvent(error.response(id: rpc.id, dialect: dialect))

@@ -141,6 +141,7 @@ struct PythonA2AHandler: Sendable {
             framer.finish(.completed, into: &buffer)
             return Response(status: .ok, headers: HTTPResponses.sseHeaders, body: ResponseBody(byteBuffer: buffer))
         } catch {
+            if error.isBusy { return HTTPResponses.busy(["error": .string(error.error.message)]) }
             return HTTPResponses.singleEvent(["error": .string(error.error.message)], event: "error")
         }
     }
@@ -170,6 +171,9 @@ struct PythonA2AHandler: Sendable {
             let shaped = PythonA2AWire.task(task, text: Self.outputText(task))
             return HTTPResponses.json(isRPC ? JSONRPCResponse(id: id, result: shaped).json() : shaped)
         } catch {
+            if error.isBusy {
+                return HTTPResponses.busy(isRPC ? JSONRPCResponse(id: id, error: error.error).json() : ["error": .string(error.error.message)])
+            }
             return isRPC ? Self.errorResponse(error.error, id: id) : HTTPResponses.json(["error": .string(error.error.message)], status: .badRequest)
         }
     }
@@ -232,6 +236,7 @@ struct PythonA2AHandler: Sendable {
             }
             return Response(status: .ok, headers: HTTPResponses.sseHeaders, body: ResponseBody(byteBuffer: buffer))
         } catch {
+            if error.isBusy { return HTTPResponses.busy(["error": .string(error.error.message)]) }
             return HTTPResponses.singleEvent(["error": .string(error.error.message)], event: "error")
         }
     }
@@ -251,7 +256,8 @@ struct PythonA2AHandler: Sendable {
             }
             return HTTPResponses.json(["content": ["type": "text", "text": .string(Self.outputText(task))], "role": "agent"])
         } catch {
-            return HTTPResponses.json(["content": ["type": "error", "message": .string(error.error.message)], "role": "agent"])
+            let body: JSONValue = ["content": ["type": "error", "message": .string(error.error.message)], "role": "agent"]
+            return error.isBusy ? HTTPResponses.busy(body) : HTTPResponses.json(body)
         }
     }
 }

@@ -71,13 +71,20 @@ final class TaskManager: Sendable {
             slowSubscriberTimeout: configuration.slowSubscriberTimeout,
             inputTimeout: configuration.inputTimeout,
             onSettled: { [weak self] run in self?.settled(run) })
-        let registered = active.withLock { map -> Bool in
-            if let current = map[context.taskId], !current.isSettled { return false }
+        let limit = configuration.maxConcurrentRuns
+        let registered = active.withLock { map -> Registration in
+            if let current = map[context.taskId], !current.isSettled { return .stillRunning }
+            // Checked and registered under one lock, so concurrent starts cannot overshoot.
+            if map.values.count(where: { !$0.isSettled }) >= limit { return .busy }
             map[context.taskId] = run
-            return true
+            return .registered
         }
-        guard registered else {
+        switch registered {
+        case .registered: break
+        case .stillRunning:
             throw A2AServerError(.unsupportedOperation("Task \(context.taskId) is still running; send the next message when it asks for input"))
+        case .busy:
+            throw .busy(limit: limit)
         }
         var subscription: Subscription?
         switch attachment {
@@ -91,6 +98,8 @@ final class TaskManager: Sendable {
         }
         return (run, subscription, run.initialSnapshot)
     }
+
+    private enum Registration { case registered, stillRunning, busy }
 
     private func settled(_ run: TaskRun) {
         active.withLock { map in
