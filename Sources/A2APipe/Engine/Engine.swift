@@ -122,7 +122,9 @@ struct RunExecution: Sendable {
                 events: events,
                 isPipelineOutput: isOutput,
                 retainWhole: wholeReads.contains(stage.id) || templateReads.contains(stage.id),
-                retainForResult: isOutput && configuration.retainOutput ? configuration.maxRetainedOutputBytes : nil)
+                retainForResult: isOutput && configuration.retainOutput ? configuration.maxRetainedOutputBytes : nil,
+                stageCap: OutputCap(limit: configuration.maxStageOutputBytes, kind: .stage(stage.id)),
+                runCap: isOutput ? OutputCap(limit: configuration.maxRunOutputBytes, kind: .run) : nil)
         }
 
         try await launchAgents()
@@ -160,6 +162,9 @@ struct RunExecution: Sendable {
         var outputs: [String: String] = [:]
         for id in templateReads { outputs[id] = fanouts[id]?.output ?? "" }
         let output = plan.output.render(plan.templateValues(input: input, stageOutputs: outputs))
+        guard output.utf8.count <= configuration.maxRunOutputBytes else {
+            throw PipelineRunError(stage: nil, message: OutputCapExceeded(kind: .run, limit: configuration.maxRunOutputBytes).description)
+        }
         await events.send(.pipelineOutput(text: output))
         return configuration.retainOutput && output.utf8.count <= limit ? output : nil
     }

@@ -43,6 +43,13 @@ public struct EngineConfiguration: Sendable {
     public var retainOutput: Bool
     /// The largest output kept for ``retainOutput`` (default 64 MiB).
     public var maxRetainedOutputBytes: Int
+    /// The most bytes of output one stage may produce in a run (all its items, for `for_each`);
+    /// past it the stage fails, not retried, with an error naming the stage and the cap.
+    /// Default 32 MiB.
+    public var maxStageOutputBytes: Int
+    /// The most bytes of pipeline output one run may produce (what `run` prints, what a served
+    /// task's artifact holds); past it the run fails. Default 32 MiB.
+    public var maxRunOutputBytes: Int
     /// The built-in agents `builtin:` names (default ``BuiltinAgentRegistry/standard``).
     public var builtins: BuiltinAgentRegistry
     /// Starts and stops `launch:` agents. `nil`: each run launches the agents it needs and stops
@@ -65,6 +72,8 @@ public struct EngineConfiguration: Sendable {
     public init(
         retainOutput: Bool = true,
         maxRetainedOutputBytes: Int = 64 * 1024 * 1024,
+        maxStageOutputBytes: Int = 32 * 1024 * 1024,
+        maxRunOutputBytes: Int = 32 * 1024 * 1024,
         builtins: BuiltinAgentRegistry = .standard,
         launcher: AgentLauncher? = nil,
         cancelTimeout: Duration = .seconds(3),
@@ -73,6 +82,8 @@ public struct EngineConfiguration: Sendable {
     ) {
         self.retainOutput = retainOutput
         self.maxRetainedOutputBytes = maxRetainedOutputBytes
+        self.maxStageOutputBytes = maxStageOutputBytes
+        self.maxRunOutputBytes = maxRunOutputBytes
         self.builtins = builtins
         self.launcher = launcher
         self.cancelTimeout = cancelTimeout

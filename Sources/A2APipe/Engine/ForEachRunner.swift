@@ -98,6 +98,7 @@ struct ForEachRunner: Sendable {
             let values = plan.templateValues(input: input, stageOutputs: outputs, item: item.text, index: item.index)
             let index = item.index
             try await attempts.run(input: stage.input.render(values), item: index) { chunk in
+                try fanout.admit(chunk)
                 await joins.send(.chunk(index, chunk))
             }
             try Task.checkCancellation()

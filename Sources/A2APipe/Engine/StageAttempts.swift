@@ -101,6 +101,7 @@ struct StageAttempts: Sendable {
 
     static func isRetryable(_ error: any Error) -> Bool {
         if let failure = error as? AgentFailure { return failure.retryable }
+        if error is OutputCapExceeded { return false }
         if let error = error as? A2AClientError {
             switch error.kind {
             case .unsupported, .noAgentCard: return false
@@ -117,6 +118,7 @@ struct StageAttempts: Sendable {
         case let error as AgentFailure: error.message
         case let error as AttemptTimeout: error.description
         case let error as PipelineRunError: error.description
+        case let error as OutputCapExceeded: error.description
         default: String(describing: error)
         }
     }

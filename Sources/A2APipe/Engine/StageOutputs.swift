@@ -89,14 +89,31 @@ final class StageOutputFanout: Sendable {
     }
 
     private let retained = Mutex(Retained())
+    /// The stage's output cap.
+    let stageCap: OutputCap
+    /// The run's output cap, when this stage's output is the pipeline's.
+    let runCap: OutputCap?
 
-    init(stage: String, streams: [AsyncChannel<String>], events: EventEmitter, isPipelineOutput: Bool, retainWhole: Bool, retainForResult: Int?) {
+    init(
+        stage: String, streams: [AsyncChannel<String>], events: EventEmitter, isPipelineOutput: Bool, retainWhole: Bool, retainForResult: Int?,
+        stageCap: OutputCap, runCap: OutputCap?
+    ) {
         self.stage = stage
+        self.stageCap = stageCap
+        self.runCap = runCap
         self.streams = streams
         self.events = events
         self.isPipelineOutput = isPipelineOutput
         self.retainWhole = retainWhole
         self.retainForResult = retainForResult
+    }
+
+    /// Counts a piece of output the stage produced against its caps (before it is passed on or
+    /// held): throws ``OutputCapExceeded`` past one.
+    func admit(_ text: String) throws(OutputCapExceeded) {
+        let n = text.utf8.count
+        try stageCap.add(n)
+        try runCap?.add(n)
     }
 
     /// Passes one piece of output on; returns when every reader has taken it.

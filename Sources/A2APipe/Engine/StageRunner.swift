@@ -19,6 +19,7 @@ struct StageRunner: Sendable {
         let events = self.events
         let fanout = self.fanout
         try await StageAttempts(stage: stage, agent: agent, events: events).run(input: text, item: nil) { chunk in
+            try fanout.admit(chunk)
             await events.send(.stageChunk(stage: id, item: nil, text: chunk))
             await fanout.forward(chunk)
         }
