@@ -30,8 +30,8 @@ enum CLI {
         try await run(arguments, timeout: timeout)
     }
 
-    static func run(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Result {
-        let r = try await runProgram(executable, arguments: arguments, timeout: timeout)
+    static func run(_ arguments: [String], timeout: Duration = .seconds(60), environment: [String: String] = [:]) async throws -> Result {
+        let r = try await runProgram(executable, arguments: arguments, timeout: timeout, environment: environment)
         return Result(exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr)
     }
 }

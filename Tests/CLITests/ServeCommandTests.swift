@@ -33,14 +33,20 @@ struct ServeCommandTests {
     }
 
     /// Starts `a2a-pipe serve` on a free port and returns it with its URL.
-    static func serve(_ file: URL) async throws -> (RunningProgram, String) {
-        try await serve(arguments: ["serve", file.path, "--port", "0"])
+    static func serve(_ file: URL, arguments: [String] = [], environment: [String: String] = [:]) async throws -> (RunningProgram, String) {
+        try await start(["serve", file.path, "--port", "0"] + arguments, environment: environment)
     }
 
     /// Starts `a2a-pipe` with `arguments` (a `serve` or `agent` command line) and returns it
     /// with the URL it serves at.
     static func serve(arguments: [String]) async throws -> (RunningProgram, String) {
-        let server = try RunningProgram(CLI.executable, arguments: arguments)
+        try await start(arguments)
+    }
+
+    /// Starts an `a2a-pipe` command that serves (`serve …`, `agent …`) and returns it with its
+    /// URL, read from its "serving … at URL" line.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> (RunningProgram, String) {
+        let server = try RunningProgram(CLI.executable, arguments: arguments, environment: environment)
         // Its one readiness signal is the "serving … at URL" line; wait for it, bounded.
         for _ in 0..<400 {
             let err = server.stderrText()

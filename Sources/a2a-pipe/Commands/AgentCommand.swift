@@ -42,6 +42,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var serverOptions: ServerOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if !list, name == nil { throw ValidationError("name the agent to serve, or use --list to see them") }
@@ -53,6 +55,7 @@ struct AgentCommand: AsyncParsableCommand {
             Terminal.out(Self.listing(registry))
             return
         }
+        let configuration = try serverOptions.configuration(host: host, port: port)
         let name = self.name ?? ""
         let agent: any AgentExecutor
         do {
@@ -63,8 +66,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
         guard let entry = registry[name] else { throw ExitCode(2) }
 
-        var logger = Logger(label: "a2a-pipe.agent")
-        logger.logLevel = .warning
+        let logger = serverOptions.logger(label: "a2a-pipe.agent")
         let (store, durable): (any TaskStore, SQLiteTaskStore?)
         do {
             (store, durable) = try await storeOptions.makeStore(logger: logger)
@@ -72,9 +74,7 @@ struct AgentCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        let server = A2AServer(
-            agent: agent, card: entry.card,
-            configuration: A2AServerConfiguration(host: host, port: port), store: store, logger: logger)
+        let server = A2AServer(agent: agent, card: entry.card, configuration: configuration, store: store, logger: logger)
         let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))

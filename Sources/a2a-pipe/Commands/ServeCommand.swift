@@ -42,16 +42,26 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var serverOptions: ServerOptions
+
+    @Option(name: .customLong("max-stage-output"), help: ArgumentHelp("The most output one stage may produce in a run (bytes, or with KiB/MiB/GiB); past it the stage fails.", valueName: "size"))
+    var maxStageOutput = ByteSize(32 << 20)
+
+    @Option(name: .customLong("max-run-output"), help: ArgumentHelp("The most pipeline output one run may produce; past it the run fails.", valueName: "size"))
+    var maxRunOutput = ByteSize(32 << 20)
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard maxStageOutput.bytes > 0, maxRunOutput.bytes > 0 else { throw ValidationError("--max-stage-output and --max-run-output must be positive") }
     }
 
     func run() async throws {
+        var serverConfiguration = try serverOptions.configuration(host: host, port: port)
         let plan = try loadPlan(file: file, overrides: overrides)
-        var logger = Logger(label: "a2a-pipe.serve")
-        logger.logLevel = .warning
+        let logger = serverOptions.logger(label: "a2a-pipe.serve")
         let launcher = AgentLauncher()
-        let agent = PipelineAgent(plan: plan, configuration: EngineConfiguration(launcher: launcher))
+        let agent = PipelineAgent(plan: plan, configuration: EngineConfiguration(
+            maxStageOutputBytes: maxStageOutput.bytes, maxRunOutputBytes: maxRunOutput.bytes, launcher: launcher))
         let (store, durable): (any TaskStore, SQLiteTaskStore?)
         do {
             (store, durable) = try await storeOptions.makeStore(logger: logger)
@@ -59,11 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        var serverConfiguration = A2AServerConfiguration(host: host, port: port)
+        // The page is public like the card (A2AServer serves staticResources without a token).
         serverConfiguration.staticResources = PipelineWebPage.resources(for: plan)
-        let server = A2AServer(
-            agent: agent, card: plan.agentCard,
-            configuration: serverConfiguration, store: store, logger: logger)
+        let server = A2AServer(agent: agent, card: plan.agentCard, configuration: serverConfiguration, store: store, logger: logger)
         // The store's writer starts first and stops last, after the server's runs have settled.
         let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
         let group = ServiceGroup(configuration: .init(

@@ -1,6 +1,7 @@
 import A2A
 import A2AClient
 import ArgumentParser
+import Foundation
 
 /// Options shared by every command that talks to an agent.
 struct ClientOptions: ParsableArguments {
@@ -9,6 +10,9 @@ struct ClientOptions: ParsableArguments {
 
     @Option(name: .customLong("header"), help: ArgumentHelp("An HTTP header for every request, as 'Name: value' (repeatable).", valueName: "header"))
     var headers: [String] = []
+
+    @Option(name: .customLong("token-env"), help: ArgumentHelp("Send 'Authorization: Bearer <token>' with the token read from the environment variable VAR (never from the command line).", valueName: "VAR"))
+    var tokenVariable: String?
 
     @Option(name: .customLong("idle-timeout"), help: "Longest silence allowed from the agent, in seconds.")
     var idleTimeout: Double = 60
@@ -21,6 +25,13 @@ struct ClientOptions: ParsableArguments {
             }
             parsed.append((String(header[..<colon]).trimmingCharacters(in: .whitespaces),
                            String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+        }
+        if let tokenVariable {
+            let token = (ProcessInfo.processInfo.environment[tokenVariable] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !token.isEmpty else {
+                throw ValidationError("the environment variable \(tokenVariable) (from --token-env) is not set or empty")
+            }
+            parsed.append((name: "Authorization", value: "Bearer \(token)"))
         }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
