@@ -41,7 +41,8 @@ public struct A2AServerConfiguration: Sendable {
     public var publicPaths: [String]
     /// The most task runs in progress at once (running, not yet settled). A new task beyond it
     /// is refused at once with HTTP 503, `Retry-After: 1` and JSON-RPC -32603 ("The server is
-    /// busy…"); nothing is queued. Follow-ups to a task waiting for input count as runs too.
+    /// busy…"); nothing is queued. A run paused in ``TaskUpdater/askForInput(_:metadata:)``
+    /// counts until it settles; the answer that resumes it does not start another run.
     public var maxConcurrentRuns: Int
 
     /// Creates a configuration.
