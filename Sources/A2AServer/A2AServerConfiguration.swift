@@ -62,7 +62,7 @@ public struct A2AServerConfiguration: Sendable {
         inputTimeout: Duration = .seconds(1800),
         authentication: BearerTokens? = nil,
         publicPaths: [String] = [],
-        maxConcurrentRuns: Int = 64
+        maxConcurrentRuns: Int = 256
     ) {
         self.host = host
         self.port = port

@@ -15,7 +15,7 @@ struct ServerOptions: ParsableArguments {
     var maxRequestBody: ByteSize = ByteSize(4 << 20)
 
     @Option(name: .customLong("max-concurrent-runs"), help: "The most task runs at once; a new task beyond it gets HTTP 503 (busy) at once.")
-    var maxConcurrentRuns = 64
+    var maxConcurrentRuns = 256
 
     @Flag(name: .customLong("verbose"), help: "Log at debug level, every request with its headers (credentials redacted) on stderr.")
     var verbose = false
