@@ -127,7 +127,9 @@ public final class A2AServer: Service, Sendable {
         if let tokens = configuration.authentication {
             // Before the routes: Hummingbird builds each route's responder with the middleware
             // added so far (and the not-found responder too, so unknown paths need a token as well).
-            router.add(middleware: AuthenticationMiddleware(tokens: tokens, publicPaths: PublicPaths(configuration.publicPaths)))
+            // The static documents (the web page) are public like the card: they hold no data.
+            let publicPaths = PublicPaths(configuration.publicPaths + configuration.staticResources.map(\.path))
+            router.add(middleware: AuthenticationMiddleware(tokens: tokens, publicPaths: publicPaths))
         }
         let card = cardEndpoint
         for path in PublicPaths.cardPaths {

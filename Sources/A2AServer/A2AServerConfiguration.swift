@@ -32,7 +32,8 @@ public struct A2AServerConfiguration: Sendable {
     /// `a2a-pipe serve` at `/`); none by default.
     public var staticResources: [StaticResource] = []
     /// The bearer tokens accepted; `nil` (the default) serves everyone. With tokens, every
-    /// request except `GET`/`HEAD` of a public path (the card, ``publicPaths``) needs
+    /// request except `GET`/`HEAD` of a public path (the card, ``staticResources``,
+    /// ``publicPaths``) needs
     /// `Authorization: Bearer <token>`, else it gets HTTP 401 (docs/server.md, "Security").
     /// The card then declares the bearer scheme.
     public var authentication: BearerTokens?

@@ -84,6 +84,23 @@ struct AuthTests {
         }
     }
 
+    @Test("static documents (the web page) are public like the card; POST to the same path is not")
+    func staticResourcesArePublic() async throws {
+        var configuration = Self.configuration
+        configuration.staticResources = [
+            StaticResource(path: "/", contentType: "text/html; charset=utf-8", body: Array("<p>page</p>".utf8)),
+            StaticResource(path: "/web/app.js", contentType: "text/javascript", body: Array("1".utf8)),
+        ]
+        try await withBuiltin("echo", configuration: configuration) { _, url in
+            let page = try await post(url + "/", "", method: .GET)
+            #expect(page.status == 200)
+            #expect(page.body == "<p>page</p>")
+            #expect(try await post(url + "/web/app.js", "", method: .GET).status == 200)
+            #expect(try await post(url + "/", rpc("GetTask", ["id": "x"]), headers: v1).status == 401)
+            #expect(try await post(url + "/web/other.js", "", method: .GET).status == 401)
+        }
+    }
+
     @Test("the card is public and declares the bearer scheme in the 1.0 and the 0.3 shapes")
     func cardDeclaresTheScheme() async throws {
         try await withBuiltin("echo", configuration: Self.configuration) { _, url in
