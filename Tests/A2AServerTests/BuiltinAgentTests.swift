@@ -183,7 +183,7 @@ struct BuiltinAgentTests {
             let clock = ContinuousClock()
             let start = clock.now
             let run = try await runAgent(agent, input: "")
-            #expect(clock.now - start < .seconds(30))
+            #expect(clock.now - start < .seconds(90), "the 2 s timeout did not end the run")
             #expect(run.state == .failed)
             #expect(run.statusText.contains("timed out after 2s"))
             #expect(run.output == "started\n")
