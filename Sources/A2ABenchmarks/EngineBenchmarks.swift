@@ -177,12 +177,33 @@ func runEngineBenchmarks() async throws {
     print(String(format: "engine  first output (median of %d): direct %.1f µs, 1 stage %.1f µs, 3 stages %.1f µs; added per stage ≈ %.1f µs (1 stage), %.1f µs (3 stages)", rounds, d, o, t, o - d, (t - d) / 3))
 
     // (3) chunks/s through 3 stages (small chunks: each is an item of both for_each stages).
-    let chunks = 200_000
-    let s3 = CountingSink()
-    let c0 = ContinuousClock.now
-    _ = try await Engine(plan: try EngineBench.threeStages(count: chunks, size: 64), configuration: configuration).run(input: "", sink: s3)
-    let cs = EngineBench.seconds(ContinuousClock.now - c0)
-    print(String(format: "engine  %d chunks of 64 B through 3 stages in %.2f s: %.0f chunks/s (%d events)", chunks, cs, Double(chunks) / cs, s3.counts.withLock { $0.events }))
+    try await EngineBench.chunksPerSecond(chunks: 200_000, configuration: configuration)
+}
+
+/// Only the chunks/s figure (`A2ABenchmarks engine-chunks`): ENGINE_BENCH_CHUNKS chunks
+/// (default 200,000) after a warm-up of 1,000. Short enough to run under
+/// `valgrind --tool=callgrind` with a small count, for instruction counts per chunk that do not
+/// depend on the machine's load (docs/engine.md).
+func runEngineChunkBenchmark() async throws {
+    var configuration = EngineConfiguration(builtins: EngineBench.registry)
+    configuration.retainOutput = false
+    let chunks = Int(ProcessInfo.processInfo.environment["ENGINE_BENCH_CHUNKS"] ?? "") ?? 200_000
+    _ = try await Engine(plan: try EngineBench.threeStages(count: 1_000, size: 64), configuration: configuration).run(input: "", sink: CountingSink())
+    try await EngineBench.chunksPerSecond(chunks: chunks, configuration: configuration)
+}
+
+extension EngineBench {
+    static func chunksPerSecond(chunks: Int, configuration: EngineConfiguration) async throws {
+        let sink = CountingSink()
+        let c0 = ContinuousClock.now
+        _ = try await Engine(plan: try threeStages(count: chunks, size: 64), configuration: configuration).run(input: "", sink: sink)
+        let cs = seconds(ContinuousClock.now - c0)
+        let counts = sink.counts.withLock { $0 }
+        guard counts.bytes == chunks * 64 else {
+            throw BenchError(message: "wrong output: \(counts.bytes) bytes, expected \(chunks * 64)")
+        }
+        print(String(format: "engine  %d chunks of 64 B through 3 stages in %.2f s: %.0f chunks/s (%d events)", chunks, cs, Double(chunks) / cs, counts.events))
+    }
 }
 
 /// The time of the first artifact event.

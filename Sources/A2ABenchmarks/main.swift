@@ -5,7 +5,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
-let known = ["decode", "pipeline", "server", "engine", "builtins", "serve", "all"]
+let known = ["decode", "pipeline", "server", "engine", "engine-chunks", "builtins", "serve", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write(Data("unknown benchmark '\(which)'; choose one of: \(known.joined(separator: ", "))\n".utf8))
     exit(2)
@@ -21,6 +21,9 @@ if which == "server" || which == "all" {
 }
 if which == "engine" || which == "all" {
     try await runEngineBenchmarks()
+}
+if which == "engine-chunks" {
+    try await runEngineChunkBenchmark()
 }
 if which == "builtins" || which == "all" {
     try await runBuiltinBenchmarks()
