@@ -1,7 +1,6 @@
 import Foundation
 import A2A
 import A2AClient
-import AsyncAlgorithms
 import BuiltinAgents
 
 /// Runs a validated ``Plan``.
@@ -43,7 +42,7 @@ public struct Engine: Sendable {
         let start = ContinuousClock.now
         let launcher = configuration.launcher ?? AgentLauncher()
         let ownsLauncher = configuration.launcher == nil
-        let channel = AsyncChannel<PipelineEvent>()
+        let channel = BoundedChannel<PipelineEvent>(capacity: EventEmitter.capacity)
         let execution = RunExecution(plan: plan, configuration: configuration, launcher: launcher, input: input, events: EventEmitter(channel: channel))
         var aggregator = ProgressAggregator(plan: plan)
         let outcome: Result<String?, any Error>
@@ -105,11 +104,11 @@ struct RunExecution: Sendable {
         let wholeReads = Set(plan.edges.filter { $0.kind == .whole }.map(\.from))
 
         // One bounded channel per for_each edge.
-        var itemStreams: [String: AsyncChannel<String>] = [:]  // the for_each stage -> its upstream's chunks
-        var streamsByUpstream: [String: [AsyncChannel<String>]] = [:]
+        var itemStreams: [String: BoundedChannel<String>] = [:]  // the for_each stage -> its upstream's chunks
+        var streamsByUpstream: [String: [BoundedChannel<String>]] = [:]
         for stage in plan.stages {
             guard let forEach = stage.forEach else { continue }
-            let channel = AsyncChannel<String>()
+            let channel = BoundedChannel<String>(capacity: StageOutputFanout.streamCapacity)
             itemStreams[stage.id] = channel
             streamsByUpstream[forEach.from, default: []].append(channel)
         }

@@ -1,13 +1,18 @@
-import AsyncAlgorithms
+import Synchronization
 
 /// Runs a `for_each` stage: its agent once per item of the upstream's output, each item as
 /// soon as the upstream has streamed it, up to `concurrency` items at once.
 ///
-/// Three kinds of child task share one task group:
+/// With `concurrency: 1` (the default) one task does it all, item after item, in item order
+/// (``runInline()``): it reads the upstream's chunks from their bounded channel, splits them
+/// into items and runs each item as soon as it is complete, streaming its output on as it
+/// comes; while an item runs, the upstream can run ahead only as far as that channel allows.
+///
+/// With more concurrency, three kinds of child task share one task group:
 /// - the **reader** takes the upstream's chunks from a bounded channel, splits them into items
-///   (``ItemSplitter``) and hands each item to a worker through a channel with no buffer, so
-///   when every worker is busy the reader waits, and so does the upstream (no unbounded
-///   buffer). Only while the stage's other (whole) inputs are not ready yet are items held,
+///   (``ItemSplitter``) and hands each item to a worker through a small ``BoundedChannel``, so
+///   when every worker is busy the reader waits once a few items are queued, and so does the
+///   upstream (no unbounded buffer). Only while the stage's other (whole) inputs are not ready yet are items held,
 ///   since a worker cannot start before them;
 /// - `concurrency` **workers** each run one item at a time (``StageAttempts``, retries per item);
 /// - the **joiner** streams item outputs on in item order (`order: input`: the first unfinished
@@ -22,7 +27,7 @@ struct ForEachRunner: Sendable {
     let plan: Plan
     let input: String
     let wholeUpstreams: [String]
-    let upstream: AsyncChannel<String>
+    let upstream: BoundedChannel<String>
     let agent: any StageAgent
     let store: StageOutputStore
     let fanout: StageOutputFanout
@@ -41,17 +46,23 @@ struct ForEachRunner: Sendable {
     }
 
     func run() async throws {
-        let items = AsyncChannel<Item>()
-        let joins = AsyncChannel<JoinEvent>()
+        // Items wait for a free worker in a small buffer (the reader stays a few items ahead);
+        // the joiner's buffer is larger, as every item sends it three messages or more.
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await read(into: items, joins: joins) }
-            for _ in 0..<max(1, stage.concurrency) {
-                group.addTask { try await work(items: items, joins: joins) }
+        if stage.concurrency <= 1 {
+            try await runInline()
+        } else {
+            let items = BoundedChannel<Item>(capacity: stage.concurrency)
+            let joins = BoundedChannel<JoinEvent>(capacity: 64)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await read(into: items, joins: joins) }
+                for _ in 0..<stage.concurrency {
+                    group.addTask { try await work(items: items, joins: joins) }
+                }
+                group.addTask { try await join(joins) }
+                // Not waitForAll(): it waits for every child even after one failed.
+                while try await group.next() != nil {}
             }
-            group.addTask { try await join(joins) }
-            // Not waitForAll(): it waits for every child even after one failed.
-            while try await group.next() != nil {}
         }
         try Task.checkCancellation()
         await events.send(.stageCompleted(stage: stage.id, elapsed: .now - start))
@@ -59,7 +70,66 @@ struct ForEachRunner: Sendable {
         fanout.finish()
     }
 
-    private func read(into items: AsyncChannel<Item>, joins: AsyncChannel<JoinEvent>) async throws {
+    /// `concurrency: 1`: reads, splits and runs the items in this task, one after another, so
+    /// an item costs no hand-off between tasks (no reader, worker and joiner to wake).
+    private func runInline() async throws {
+        let id = stage.id
+        let events = self.events
+        let fanout = self.fanout
+        let attempts = StageAttempts(stage: stage, agent: agent, events: events)
+        var counts = ItemCounts(stage: id, events: events)
+        var splitter = ItemSplitter(mode: forEach.split)
+        var held: [String] = []
+        var outputs: [String: String]?   // the whole upstreams' outputs, once they are ready
+        var announced = false
+
+        func runItem(_ text: String, outputs: [String: String]) async throws {
+            let index = counts.started
+            if !announced {
+                announced = true
+                await events.send(.stageStarted(stage: id, attempt: 1))
+            }
+            counts.started += 1
+            counts.running = 1
+            await counts.report()
+            let values = plan.templateValues(input: input, stageOutputs: outputs, item: text, index: index)
+            let endsWithNewline = Mutex<Bool?>(nil)
+            try await attempts.run(input: stage.input.render(values), item: index) { chunk in
+                try fanout.admit(chunk)
+                await events.send(.stageChunk(stage: id, item: index, text: chunk))
+                endsWithNewline.withLock { $0 = chunk.last == "\n" || chunk.last == "\r\n" }
+                await fanout.forward(chunk)
+            }
+            try Task.checkCancellation()
+            if endsWithNewline.withLock({ $0 }) == false { await fanout.forward("\n") }
+            counts.running = 0
+            counts.done += 1
+            await counts.report()
+        }
+
+        for await chunk in upstream {
+            let found = splitter.push(chunk)
+            if found.isEmpty { continue }
+            if outputs == nil, store.isComplete(wholeUpstreams) { outputs = try await store.wait(for: wholeUpstreams) }
+            guard let ready = outputs else {
+                held += found
+                continue
+            }
+            for text in held { try await runItem(text, outputs: ready) }
+            held.removeAll()
+            for text in found { try await runItem(text, outputs: ready) }
+        }
+        try Task.checkCancellation()
+        held += splitter.finish()
+        let ready = try await store.wait(for: wholeUpstreams)
+        for text in held { try await runItem(text, outputs: ready) }
+        try Task.checkCancellation()
+        counts.total = counts.started
+        await counts.report()
+        if !announced { await events.send(.stageStarted(stage: id, attempt: 1)) }
+    }
+
+    private func read(into items: BoundedChannel<Item>, joins: BoundedChannel<JoinEvent>) async throws {
         var splitter = ItemSplitter(mode: forEach.split)
         var held: [String] = []
         var next = 0
@@ -90,7 +160,7 @@ struct ForEachRunner: Sendable {
         await joins.send(.total(next))
     }
 
-    private func work(items: AsyncChannel<Item>, joins: AsyncChannel<JoinEvent>) async throws {
+    private func work(items: BoundedChannel<Item>, joins: BoundedChannel<JoinEvent>) async throws {
         let outputs = try await store.wait(for: wholeUpstreams)
         let attempts = StageAttempts(stage: stage, agent: agent, events: events)
         for await item in items {
@@ -107,40 +177,18 @@ struct ForEachRunner: Sendable {
         try Task.checkCancellation()
     }
 
-    private func join(_ joins: AsyncChannel<JoinEvent>) async throws {
+    private func join(_ joins: BoundedChannel<JoinEvent>) async throws {
         let id = stage.id
         let inOrder = forEach.order == .input
         var announced = false
-        var total: Int?
-        var done = 0
-        var running = 0
+        var counts = ItemCounts(stage: id, events: events)
         var head = 0                          // order: input — the item streaming live
         var finished = Set<Int>()             // finished items at or after head
         var held: [Int: [String]] = [:]       // output of items not yet passed on
         var endsWithNewline: [Int: Bool] = [:]
-        var progress = 0.0
 
         func close(_ item: Int) async {
             if let last = endsWithNewline.removeValue(forKey: item), !last { await fanout.forward("\n") }
-        }
-
-        var lastReport: ContinuousClock.Instant?
-        var reportedTotal: Int?
-        /// Item counts and progress, at most every 50 ms (always when the total becomes known
-        /// and when the last item is done), so many small items do not flood the sink.
-        func report() async {
-            let now = ContinuousClock.now
-            let final = total != nil && done >= total!
-            if !final, reportedTotal == total, let last = lastReport, now - last < .milliseconds(50) { return }
-            lastReport = now
-            reportedTotal = total
-            await events.send(.stageItems(stage: id, done: done, running: running, total: total))
-            // Before the total is known, count half of a rough estimate (the progress never goes back).
-            let p = total.map { $0 == 0 ? 1 : Double(done) / Double($0) } ?? 0.5 * Double(done) / Double(done + running + 1)
-            if p > progress {
-                progress = p
-                await events.send(.stageProgress(stage: id, progress: p, message: nil))
-            }
         }
 
         do {
@@ -151,8 +199,8 @@ struct ForEachRunner: Sendable {
                         announced = true
                         await events.send(.stageStarted(stage: id, attempt: 1))
                     }
-                    running += 1
-                    await report()
+                    counts.running += 1
+                    await counts.report()
                 case .chunk(let item, let text):
                     await events.send(.stageChunk(stage: id, item: item, text: text))
                     endsWithNewline[item] = text.last == "\n" || text.last == "\r\n"
@@ -162,8 +210,8 @@ struct ForEachRunner: Sendable {
                         held[item, default: []].append(text)
                     }
                 case .done(let item):
-                    running -= 1
-                    done += 1
+                    counts.running -= 1
+                    counts.done += 1
                     if inOrder {
                         finished.insert(item)
                         while finished.contains(head) {
@@ -180,15 +228,52 @@ struct ForEachRunner: Sendable {
                         for text in held.removeValue(forKey: item) ?? [] { await fanout.forward(text) }
                         await close(item)
                     }
-                    await report()
+                    await counts.report()
                 case .total(let n):
-                    total = n
-                    await report()
+                    counts.total = n
+                    await counts.report()
                 }
-                if let total, done >= total { break }
+                if let total = counts.total, counts.done >= total { break }
             }
         }
         try Task.checkCancellation()
         if !announced { await events.send(.stageStarted(stage: id, attempt: 1)) }
+    }
+}
+
+/// A `for_each` stage's item counts and the progress they imply, reported as `stage.items` and
+/// `stage.progress` at most every 50 ms (always when the total becomes known and when the last
+/// item is done), so many small items do not flood the sink.
+struct ItemCounts {
+    let stage: String
+    let events: EventEmitter
+    /// Items started so far (the next item's index, when they run one at a time).
+    var started = 0
+    var running = 0
+    var done = 0
+    /// Known once the upstream has ended.
+    var total: Int?
+    private var progress = 0.0
+    private var lastReport: ContinuousClock.Instant?
+    private var reportedTotal: Int?
+
+    init(stage: String, events: EventEmitter) {
+        self.stage = stage
+        self.events = events
+    }
+
+    mutating func report() async {
+        let now = ContinuousClock.now
+        let final = total != nil && done >= total!
+        if !final, reportedTotal == total, let last = lastReport, now - last < .milliseconds(50) { return }
+        lastReport = now
+        reportedTotal = total
+        await events.send(.stageItems(stage: stage, done: done, running: running, total: total))
+        // Before the total is known, count half of a rough estimate (the progress never goes back).
+        let p = total.map { $0 == 0 ? 1 : Double(done) / Double($0) } ?? 0.5 * Double(done) / Double(done + running + 1)
+        if p > progress {
+            progress = p
+            await events.send(.stageProgress(stage: stage, progress: p, message: nil))
+        }
     }
 }

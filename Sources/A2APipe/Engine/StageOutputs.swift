@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Synchronization
 
 /// The whole outputs of finished stages, for the stages that wait for them (whole edges,
@@ -70,11 +69,15 @@ final class StageOutputStore: Sendable {
 }
 
 /// Where one stage's output goes as it streams: the `for_each` stages that read it item by item
-/// (one bounded channel each: a send waits for the reader), the pipeline output, and, only when
-/// something needs it, a retained copy of the whole output.
+/// (one ``BoundedChannel`` each: a send waits while the reader is ``streamCapacity`` chunks
+/// behind), the pipeline output, and, only when something needs it, a retained copy of the
+/// whole output.
 final class StageOutputFanout: Sendable {
+    /// Chunks buffered towards a `for_each` reader before the stage waits for it.
+    static let streamCapacity = 16
+
     let stage: String
-    let streams: [AsyncChannel<String>]
+    let streams: [BoundedChannel<String>]
     let events: EventEmitter
     /// Whether this stage's output is the pipeline's output (streamed as `pipeline.output`).
     let isPipelineOutput: Bool
@@ -95,7 +98,7 @@ final class StageOutputFanout: Sendable {
     let runCap: OutputCap?
 
     init(
-        stage: String, streams: [AsyncChannel<String>], events: EventEmitter, isPipelineOutput: Bool, retainWhole: Bool, retainForResult: Int?,
+        stage: String, streams: [BoundedChannel<String>], events: EventEmitter, isPipelineOutput: Bool, retainWhole: Bool, retainForResult: Int?,
         stageCap: OutputCap, runCap: OutputCap?
     ) {
         self.stage = stage
@@ -116,7 +119,7 @@ final class StageOutputFanout: Sendable {
         try runCap?.add(n)
     }
 
-    /// Passes one piece of output on; returns when every reader has taken it.
+    /// Passes one piece of output on; waits while a reader is too far behind.
     func forward(_ text: String) async {
         guard !text.isEmpty else { return }
         if retainWhole || retainForResult != nil {
