@@ -20,7 +20,7 @@ struct BuiltinStageAgent: StageAgent {
 
     func run(_ call: AgentCall, emit: @escaping @Sendable (AgentOutput) async throws -> Void) async throws {
         let state = State()
-        var context = RequestContext.newTask(.user(call.input))
+        var context = Self.newTask(call.input)
         while true {
             let sink = ClosureEventSink { event in
                 let reading = state.interpreter.withLock { $0.read(event) }
@@ -53,5 +53,19 @@ struct BuiltinStageAgent: StageAgent {
             state.interpreter.withLock { $0.state = nil }
         }
         try state.interpreter.withLock { $0 }.checkOutcome()
+    }
+
+    /// In-process calls counted, for their ids.
+    private static let calls = Atomic<UInt64>(0)
+
+    /// The context of a new in-process task. Its ids never leave the process, so they are a
+    /// counter (`t12`, `c12`, `m12`: short strings, no allocation) rather than random UUIDs,
+    /// whose random bytes cost system calls on every call (a `for_each` stage makes one call
+    /// per item).
+    static func newTask(_ input: String) -> RequestContext {
+        let n = calls.wrappingAdd(1, ordering: .relaxed).newValue
+        return RequestContext(
+            message: Message(messageId: "m\(n)", role: .user, parts: [.text(input)]),
+            taskId: "t\(n)", contextId: "c\(n)")
     }
 }
