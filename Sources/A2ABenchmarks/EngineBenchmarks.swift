@@ -79,8 +79,9 @@ enum EngineBench {
 
     struct BenchError: Error { var message: String }
 
-    /// generate → for_each pass → for_each pass (items are the generator's chunks).
-    static func threeStages(count: Int, size: Int) throws -> Plan {
+    /// generate → for_each pass → for_each pass (items are the generator's chunks), each
+    /// `for_each` stage with `concurrency`.
+    static func threeStages(count: Int, size: Int, concurrency: Int = 1) throws -> Plan {
         try plan("""
             name: bench
             agents:
@@ -92,9 +93,11 @@ enum EngineBench {
               - id: pass1
                 agent: pass
                 for_each: { from: generate, split: parts }
+                concurrency: \(concurrency)
               - id: pass2
                 agent: pass
                 for_each: { from: pass1, split: parts }
+                concurrency: \(concurrency)
             """)
     }
 
@@ -181,28 +184,32 @@ func runEngineBenchmarks() async throws {
 }
 
 /// Only the chunks/s figure (`A2ABenchmarks engine-chunks`): ENGINE_BENCH_CHUNKS chunks
-/// (default 200,000) after a warm-up of 1,000. Short enough to run under
+/// (default 200,000) after a warm-up of 1,000; ENGINE_BENCH_CONCURRENCY sets the `for_each`
+/// stages' concurrency (default 1). Short enough to run under
 /// `valgrind --tool=callgrind` with a small count, for instruction counts per chunk that do not
 /// depend on the machine's load (docs/engine.md).
 func runEngineChunkBenchmark() async throws {
     var configuration = EngineConfiguration(builtins: EngineBench.registry)
     configuration.retainOutput = false
-    let chunks = Int(ProcessInfo.processInfo.environment["ENGINE_BENCH_CHUNKS"] ?? "") ?? 200_000
-    _ = try await Engine(plan: try EngineBench.threeStages(count: 1_000, size: 64), configuration: configuration).run(input: "", sink: CountingSink())
-    try await EngineBench.chunksPerSecond(chunks: chunks, configuration: configuration)
+    let environment = ProcessInfo.processInfo.environment
+    let chunks = Int(environment["ENGINE_BENCH_CHUNKS"] ?? "") ?? 200_000
+    let concurrency = Int(environment["ENGINE_BENCH_CONCURRENCY"] ?? "") ?? 1
+    _ = try await Engine(plan: try EngineBench.threeStages(count: 1_000, size: 64, concurrency: concurrency), configuration: configuration).run(input: "", sink: CountingSink())
+    try await EngineBench.chunksPerSecond(chunks: chunks, concurrency: concurrency, configuration: configuration)
 }
 
 extension EngineBench {
-    static func chunksPerSecond(chunks: Int, configuration: EngineConfiguration) async throws {
+    static func chunksPerSecond(chunks: Int, concurrency: Int = 1, configuration: EngineConfiguration) async throws {
         let sink = CountingSink()
         let c0 = ContinuousClock.now
-        _ = try await Engine(plan: try threeStages(count: chunks, size: 64), configuration: configuration).run(input: "", sink: sink)
+        _ = try await Engine(plan: try threeStages(count: chunks, size: 64, concurrency: concurrency), configuration: configuration).run(input: "", sink: sink)
         let cs = seconds(ContinuousClock.now - c0)
         let counts = sink.counts.withLock { $0 }
         guard counts.bytes == chunks * 64 else {
             throw BenchError(message: "wrong output: \(counts.bytes) bytes, expected \(chunks * 64)")
         }
-        print(String(format: "engine  %d chunks of 64 B through 3 stages in %.2f s: %.0f chunks/s (%d events)", chunks, cs, Double(chunks) / cs, counts.events))
+        let label = concurrency == 1 ? "" : " (for_each concurrency \(concurrency))"
+        print(String(format: "engine  %d chunks of 64 B through 3 stages%@ in %.2f s: %.0f chunks/s (%d events)", chunks, label, cs, Double(chunks) / cs, counts.events))
     }
 }
 
