@@ -24,25 +24,25 @@ struct BoundedChannelTests {
     @Test func producerWaitsAtTheHighWatermark() async {
         let capacity = 8
         let channel = BoundedChannel<Int>(capacity: capacity)
-        let sent = Mutex(0)
+        let sent = CallCounter()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for i in 0..<200 {
                     await channel.send(i)
-                    sent.withLock { $0 += 1 }
+                    _ = sent.next()
                 }
                 channel.finish()
             }
             // Let the producer run as far as it can before taking anything.
-            while sent.withLock({ $0 }) < capacity { await Task.yield() }
+            while sent.value < capacity { await Task.yield() }
             for _ in 0..<1_000 { await Task.yield() }
-            #expect(sent.withLock { $0 } <= capacity, "the producer ran past the bound")
+            #expect(sent.value <= capacity, "the producer ran past the bound")
             var taken = 0
             for await i in channel {
                 #expect(i == taken)
                 taken += 1
                 // At most `capacity` buffered, plus the one whose send is waiting.
-                #expect(sent.withLock { $0 } - taken <= capacity + 1)
+                #expect(sent.value - taken <= capacity + 1)
             }
             #expect(taken == 200)
         }
@@ -83,11 +83,11 @@ struct BoundedChannelTests {
 
     @Test func severalConsumersTakeEachElementOnce() async {
         let channel = BoundedChannel<Int>(capacity: 3)
-        let seen = Mutex<[Int]>([])
+        let seen = Received()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    for await i in channel { seen.withLock { $0.append(i) } }
+                    for await i in channel { seen.add(i) }
                 }
             }
             group.addTask {
@@ -96,6 +96,13 @@ struct BoundedChannelTests {
             }
             await group.waitForAll()
         }
-        #expect(seen.withLock { $0 }.sorted() == Array(0..<500))
+        #expect(seen.all.sorted() == Array(0..<500))
     }
+}
+
+/// What several consumers received.
+final class Received: Sendable {
+    private let items = Mutex<[Int]>([])
+    func add(_ i: Int) { items.withLock { $0.append(i) } }
+    var all: [Int] { items.withLock { $0 } }
 }
