@@ -25,24 +25,24 @@ struct BoundedChannelTests {
         let capacity = 8
         let channel = BoundedChannel<Int>(capacity: capacity)
         let sent = CallCounter()
+        let (full, filled) = AsyncStream.makeStream(of: Void.self)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for i in 0..<200 {
                     await channel.send(i)
-                    _ = sent.next()
+                    if sent.next() == capacity { filled.yield() }
                 }
                 channel.finish()
             }
-            // Let the producer run as far as it can before taking anything.
-            while sent.value < capacity { await Task.yield() }
-            for _ in 0..<1_000 { await Task.yield() }
-            #expect(sent.value <= capacity, "the producer ran past the bound")
+            // Take nothing until the producer has filled the buffer; from then on it must
+            // never be more than capacity + 1 ahead (the element of the send that waits).
+            var waitForFull = full.makeAsyncIterator()
+            _ = await waitForFull.next()
             var taken = 0
             for await i in channel {
                 #expect(i == taken)
                 taken += 1
-                // At most `capacity` buffered, plus the one whose send is waiting.
-                #expect(sent.value - taken <= capacity + 1)
+                #expect(sent.value - taken <= capacity + 1, "the producer ran past the bound")
             }
             #expect(taken == 200)
         }
@@ -50,18 +50,27 @@ struct BoundedChannelTests {
 
     @Test func finishWakesWaitingProducersAndKeepsBufferedElements() async {
         let channel = BoundedChannel<Int>(capacity: 2)
+        let (twoSent, signal) = AsyncStream.makeStream(of: Void.self)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for i in 0..<10 { await channel.send(i) }  // waits at 3, goes on after finish
+                // No consumer: waits at the third element, until the channel is finished.
+                for i in 0..<10 {
+                    await channel.send(i)
+                    if i == 1 { signal.yield() }
+                }
             }
-            // The producer has filled the buffer and waits; finishing lets it go on.
-            while channel.bufferedCount < 3 { await Task.yield() }
+            var waitForTwo = twoSent.makeAsyncIterator()
+            _ = await waitForTwo.next()
             channel.finish()
-            await group.waitForAll()
+            await group.waitForAll()  // hangs (and the time limit fails the test) unless woken
         }
         var received: [Int] = []
         for await i in channel { received.append(i) }
-        #expect(received == [0, 1, 2])
+        // What was sent before the end stays, in order, never more than the bound + 1.
+        #expect(received == Array(0..<received.count))
+        #expect(received.count >= 2 && received.count <= 3)
+        await channel.send(99)
+        #expect(channel.bufferedCount == 0)
     }
 
     @Test func cancellationEndsWaitingSendsAndReceives() async {
@@ -69,12 +78,11 @@ struct BoundedChannelTests {
         let empty = BoundedChannel<Int>(capacity: 1)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for i in 0..<100 { await full.send(i) }  // blocked until cancelled
+                for i in 0..<100 { await full.send(i) }  // waits at the second, until cancelled
             }
             group.addTask {
-                _ = await empty.next()  // blocked until cancelled
+                #expect(await empty.next() == nil)  // waits until cancelled
             }
-            while full.bufferedCount < 2 { await Task.yield() }
             group.cancelAll()
             await group.waitForAll()  // hangs (and the time limit fails the test) unless both ended
         }
