@@ -62,3 +62,31 @@ struct RunPromptTests {
         }
     }
 }
+
+/// `serve --input-timeout`: a served pipeline whose stage asks a question nobody answers fails
+/// after the bound, saying so.
+@Suite("a2a-pipe serve: unanswered questions", .timeLimit(.minutes(2)))
+struct ServeInputTimeoutTests {
+    @Test func anUnansweredQuestionFailsTheTaskAfterTheInputTimeout() async throws {
+        try await withPeer(.sdk13) { peer in
+            let file = URL(fileURLWithPath: try RunPromptTests.pipeline(peer))
+            let (server, url) = try await ServeCommandTests.serve(file, arguments: ["--input-timeout", "1s"])
+            let client = A2AClient(url: url)
+            guard case .task(let asked) = try await client.send(.user("ask")) else {
+                Issue.record("expected a task")
+                return
+            }
+            #expect(asked.status.state == .inputRequired)
+            #expect(asked.status.message?.text == "remote: Which topic?")
+            var final = asked
+            for _ in 0..<400 where !final.status.state.isTerminal {
+                try await Task.sleep(for: .milliseconds(50))
+                final = try await client.getTask(id: asked.id)
+            }
+            #expect(final.status.state == .failed)
+            #expect(final.status.message?.text.contains("no answer to the input-required question arrived within 1 s") == true,
+                    "\(final.status.message?.text ?? "")")
+            await server.stop()
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import A2APipe
 import A2AServer
 import ArgumentParser
 import Foundation
@@ -17,12 +18,28 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("max-concurrent-runs"), help: "The most task runs at once; a new task beyond it gets HTTP 503 (busy) at once.")
     var maxConcurrentRuns = 256
 
+    @Option(name: .customLong("input-timeout"), help: ArgumentHelp(
+        "How long a task that asked a question (input-required) waits for the answer before it fails, e.g. 90s, 30m, 2h.",
+        valueName: "duration"))
+    var inputTimeout = "30m"
+
     @Flag(name: .customLong("verbose"), help: "Log at debug level, every request with its headers (credentials redacted) on stderr.")
     var verbose = false
 
     func validate() throws {
         guard maxRequestBody.bytes > 0 else { throw ValidationError("--max-request-body must be positive") }
         guard maxConcurrentRuns > 0 else { throw ValidationError("--max-concurrent-runs must be positive") }
+        _ = try inputWait
+    }
+
+    /// `--input-timeout` as a duration.
+    var inputWait: Duration {
+        get throws {
+            guard let d = DurationFormat.parse(inputTimeout), d > .zero else {
+                throw ValidationError("--input-timeout must be a duration such as 90s, 30m or 2h, not '\(inputTimeout)'")
+            }
+            return d
+        }
     }
 
     /// The tokens from the `--auth-token-env` variables, or `nil` when none is named.
@@ -43,6 +60,7 @@ struct ServerOptions: ParsableArguments {
         configuration.authentication = try tokens()
         configuration.maxRequestBodyBytes = maxRequestBody.bytes
         configuration.maxConcurrentRuns = maxConcurrentRuns
+        configuration.inputTimeout = try inputWait
         return configuration
     }
 
