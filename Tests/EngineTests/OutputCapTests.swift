@@ -39,6 +39,15 @@ struct OutputCapTests {
         try checkContract(log, succeeded: false)
     }
 
+    /// The engine streams any amount with flat memory (the 1 GB benchmark), so by default
+    /// nothing is capped; `a2a-pipe serve` sets its own 32 MiB caps (ServeCommand).
+    @Test("by default the engine caps nothing")
+    func noCapByDefault() {
+        let configuration = EngineConfiguration()
+        #expect(configuration.maxStageOutputBytes == .max)
+        #expect(configuration.maxRunOutputBytes == .max)
+    }
+
     @Test("a for_each stage's cap counts all its items")
     func forEachCap() async throws {
         let plan = try loadPlan("""

@@ -45,10 +45,13 @@ public struct EngineConfiguration: Sendable {
     public var maxRetainedOutputBytes: Int
     /// The most bytes of output one stage may produce in a run (all its items, for `for_each`);
     /// past it the stage fails, not retried, with an error naming the stage and the cap.
-    /// Default 32 MiB.
+    /// Default `Int.max`: no cap, since the engine streams with flat memory however much passes
+    /// (`a2a-pipe run` streams gigabytes); `a2a-pipe serve` sets 32 MiB, as its tasks keep
+    /// their output.
     public var maxStageOutputBytes: Int
     /// The most bytes of pipeline output one run may produce (what `run` prints, what a served
-    /// task's artifact holds); past it the run fails. Default 32 MiB.
+    /// task's artifact holds); past it the run fails. Default `Int.max` (no cap); `a2a-pipe
+    /// serve` sets 32 MiB.
     public var maxRunOutputBytes: Int
     /// The built-in agents `builtin:` names (default ``BuiltinAgentRegistry/standard``).
     public var builtins: BuiltinAgentRegistry
@@ -72,8 +75,8 @@ public struct EngineConfiguration: Sendable {
     public init(
         retainOutput: Bool = true,
         maxRetainedOutputBytes: Int = 64 * 1024 * 1024,
-        maxStageOutputBytes: Int = 32 * 1024 * 1024,
-        maxRunOutputBytes: Int = 32 * 1024 * 1024,
+        maxStageOutputBytes: Int = .max,
+        maxRunOutputBytes: Int = .max,
         builtins: BuiltinAgentRegistry = .standard,
         launcher: AgentLauncher? = nil,
         cancelTimeout: Duration = .seconds(3),
