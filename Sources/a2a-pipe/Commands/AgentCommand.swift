@@ -75,26 +75,10 @@ struct AgentCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let server = A2AServer(agent: agent, card: entry.card, configuration: configuration, store: store, logger: logger)
-        let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
-        let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         let host = self.host
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask {
-                let port = try await server.waitUntilRunning()
-                Terminal.err("serving \(name) at http://\(host):\(port)\n")
-            }
-            do {
-                try await tasks.waitForAll()
-            } catch {
-                await durable?.close()
-                Terminal.error("error: \(error)")
-                throw ExitCode(1)
-            }
+        try await ServerRunner.run(server, durable: durable, logger: logger) { port in
+            "serving \(name) at http://\(host):\(port)\n"
         }
-        await durable?.close()
-        Terminal.err("stopped\n")
     }
 
     static func listing(_ registry: BuiltinAgentRegistry) -> String {

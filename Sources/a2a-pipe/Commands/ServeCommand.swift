@@ -72,29 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         // The page is public like the card (A2AServer serves staticResources without a token).
         serverConfiguration.staticResources = PipelineWebPage.resources(for: plan)
         let server = A2AServer(agent: agent, card: plan.agentCard, configuration: serverConfiguration, store: store, logger: logger)
-        // The store's writer starts first and stops last, after the server's runs have settled.
-        let services: [any Service] = (durable.map { [$0] } ?? []) + [server]
-        let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         let (host, name) = (self.host, plan.name)
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                tasks.addTask {
-                    let port = try await server.waitUntilRunning()
-                    Terminal.err("serving pipeline \(name) at http://\(host):\(port)\n")
-                    Terminal.err("open http://\(host):\(port)/ in a browser to watch it run\n")
-                }
-                try await tasks.waitForAll()
-            }
-        } catch {
-            await launcher.shutdown()
-            await durable?.close()
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
-        await launcher.shutdown()
-        await durable?.close()
-        Terminal.err("stopped\n")
+        try await ServerRunner.run(server, durable: durable, logger: logger, banner: { port in
+            "serving pipeline \(name) at http://\(host):\(port)\n"
+                + "open http://\(host):\(port)/ in a browser to watch it run\n"
+        }, cleanup: { await launcher.shutdown() })
     }
 }
