@@ -67,13 +67,7 @@ struct AgentCommand: AsyncParsableCommand {
         guard let entry = registry[name] else { throw ExitCode(2) }
 
         let logger = serverOptions.logger(label: "a2a-pipe.agent")
-        let (store, durable): (any TaskStore, SQLiteTaskStore?)
-        do {
-            (store, durable) = try await storeOptions.makeStore(logger: logger)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        let (store, durable) = try await storeOptions.openStore(logger: logger)
         let server = A2AServer(agent: agent, card: entry.card, configuration: configuration, store: store, logger: logger)
         let host = self.host
         try await ServerRunner.run(server, durable: durable, logger: logger) { port in

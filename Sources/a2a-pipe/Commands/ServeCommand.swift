@@ -62,13 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         let launcher = AgentLauncher()
         let agent = PipelineAgent(plan: plan, configuration: EngineConfiguration(
             maxStageOutputBytes: maxStageOutput.bytes, maxRunOutputBytes: maxRunOutput.bytes, launcher: launcher))
-        let (store, durable): (any TaskStore, SQLiteTaskStore?)
-        do {
-            (store, durable) = try await storeOptions.makeStore(logger: logger)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        let (store, durable) = try await storeOptions.openStore(logger: logger)
         // The page is public like the card (A2AServer serves staticResources without a token).
         serverConfiguration.staticResources = PipelineWebPage.resources(for: plan)
         let server = A2AServer(agent: agent, card: plan.agentCard, configuration: serverConfiguration, store: store, logger: logger)

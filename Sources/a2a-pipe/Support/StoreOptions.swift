@@ -55,6 +55,16 @@ struct StoreOptions: ParsableArguments {
         guard maxTasks >= 1 else { throw ValidationError("--max-tasks must be at least 1") }
     }
 
+    /// The store and its service, or the error on stderr and exit 1 (an unopenable file).
+    func openStore(logger: Logger) async throws -> (store: any TaskStore, durable: SQLiteTaskStore?) {
+        do {
+            return try await makeStore(logger: logger)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
     /// The store, and the service that must run beside the server when it is a SQLite file.
     func makeStore(logger: Logger) async throws -> (store: any TaskStore, durable: SQLiteTaskStore?) {
         switch try kind {
