@@ -5,6 +5,12 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Serves one ``AgentExecutor`` over A2A 1.0 and 0.3 JSON-RPC (one URL, dispatched by method
 /// name), with SSE streaming, a task store, and python-a2a's legacy routes.
 ///
@@ -28,12 +34,16 @@ public final class A2AServer: Service, Sendable {
     private let rpc: JSONRPCHandler
     private let legacy: PythonA2AHandler
 
-    private struct Binding {
-        var port: Int?
-        var waiters: [CheckedContinuation<Int, Never>] = []
+    /// The listening socket's lifecycle: waiters park in `.starting` and are all resumed on the
+    /// way out of it, whether the server binds, fails to bind, or stops first.
+    private enum Binding {
+        case starting(waiters: [UInt64: CheckedContinuation<Int, any Error>], nextID: UInt64)
+        case listening(port: Int)
+        case failed(any Error)
+        case stopped
     }
 
-    private let binding = Mutex(Binding())
+    private let binding = Mutex(Binding.starting(waiters: [:], nextID: 0))
 
     /// Creates a server for an agent.
     /// - Parameters:
@@ -67,7 +77,20 @@ public final class A2AServer: Service, Sendable {
     public var card: AgentCard { cardEndpoint.card }
 
     /// The port the server is bound to, once it runs.
-    public var port: Int? { binding.withLock { $0.port } }
+    public var port: Int? {
+        binding.withLock { b in
+            if case .listening(let port) = b { return port }
+            return nil
+        }
+    }
+
+    /// Why the server could not listen, if it could not.
+    public var bindFailure: A2AServerBindError? {
+        binding.withLock { b in
+            if case .failed(let error as A2AServerBindError) = b { return error }
+            return nil
+        }
+    }
 
     /// The server's base URL, once it runs.
     public var url: String? {
@@ -78,19 +101,12 @@ public final class A2AServer: Service, Sendable {
     public var activeTaskCount: Int { manager.activeCount }
 
     /// Waits until the server is bound and returns the port (useful with port 0).
-    /// - Throws: `CancellationError` if cancelled first, ``A2AServerStartTimeout`` after `timeout`.
+    /// - Throws: the bind error (``A2AServerBindError``) if the server cannot listen,
+    ///   ``A2AServerStartTimeout`` after `timeout`, ``A2AServerStopped`` if it stopped before it
+    ///   listened, `CancellationError` if cancelled first.
     public func waitUntilRunning(timeout: Duration = .seconds(30)) async throws -> Int {
         try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask {
-                await withCheckedContinuation { (c: CheckedContinuation<Int, Never>) in
-                    let port = self.binding.withLock { b -> Int? in
-                        if let p = b.port { return p }
-                        b.waiters.append(c)
-                        return nil
-                    }
-                    if let port { c.resume(returning: port) }
-                }
-            }
+            group.addTask { try await self.waitForBinding() }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw A2AServerStartTimeout()
@@ -100,17 +116,65 @@ public final class A2AServer: Service, Sendable {
         }
     }
 
+    /// Parks until the binding leaves `.starting`; cancellation resumes the waiter at once.
+    private func waitForBinding() async throws -> Int {
+        let id = binding.withLock { b -> UInt64 in
+            guard case .starting(let waiters, let next) = b else { return 0 }
+            b = .starting(waiters: waiters, nextID: next + 1)
+            return next
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
+                let result = binding.withLock { b -> Result<Int, any Error>? in
+                    switch b {
+                    case .starting(var waiters, let next):
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        waiters[id] = c
+                        b = .starting(waiters: waiters, nextID: next)
+                        return nil
+                    case .listening(let port): return .success(port)
+                    case .failed(let error): return .failure(error)
+                    case .stopped: return .failure(A2AServerStopped())
+                    }
+                }
+                if let result { c.resume(with: result) }
+            }
+        } onCancel: {
+            let waiter = binding.withLock { b -> CheckedContinuation<Int, any Error>? in
+                guard case .starting(var waiters, let next) = b else { return nil }
+                let w = waiters.removeValue(forKey: id)
+                b = .starting(waiters: waiters, nextID: next)
+                return w
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Leaves `.starting` (only once) and resumes every waiter with the outcome.
+    private func settleBinding(_ outcome: Binding) {
+        let waiters = binding.withLock { b -> [CheckedContinuation<Int, any Error>] in
+            guard case .starting(let waiters, _) = b else {
+                if case .listening = b, case .stopped = outcome { b = .stopped }
+                return []
+            }
+            b = outcome
+            return Array(waiters.values)
+        }
+        for w in waiters {
+            switch outcome {
+            case .listening(let port): w.resume(returning: port)
+            case .failed(let error): w.resume(throwing: error)
+            case .stopped, .starting: w.resume(throwing: A2AServerStopped())
+            }
+        }
+    }
+
     private func bound(_ channel: any Channel) {
         let port = channel.localAddress?.port ?? configuration.port
         if configuration.publicURL == nil {
             cardEndpoint.setURL("http://\(configuration.host):\(port)/")
         }
-        let waiters = binding.withLock { b in
-            b.port = port
-            defer { b.waiters.removeAll() }
-            return b.waiters
-        }
-        for w in waiters { w.resume(returning: port) }
+        settleBinding(.listening(port: port))
         logger.info("A2A server listening", metadata: ["url": "\(url ?? "")"])
     }
 
@@ -173,7 +237,17 @@ public final class A2AServer: Service, Sendable {
         let app = makeApplication()
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await app.run()
+                do {
+                    try await app.run()
+                } catch {
+                    // Hummingbird throws from `run` when the socket cannot be bound; waiters
+                    // learn why instead of waiting for a port that never comes.
+                    let bindError = self.port == nil ? A2AServerBindError(host: self.configuration.host, port: self.configuration.port, underlying: error) : nil
+                    if let bindError { self.settleBinding(.failed(bindError)) }
+                    self.settleBinding(.stopped)
+                    throw bindError ?? error
+                }
+                self.settleBinding(.stopped)
                 return true
             }
             group.addTask {
@@ -190,6 +264,42 @@ public final class A2AServer: Service, Sendable {
             }
         }
     }
+}
+
+/// The server could not listen on its host and port: the port is taken, the address is not
+/// this machine's, or the host name does not resolve.
+public struct A2AServerBindError: Error, CustomStringConvertible {
+    /// The host and port the server tried.
+    public let host: String
+    public let port: Int
+    /// The error from the socket layer.
+    public let underlying: any Error
+
+    /// What went wrong, said for a person.
+    public var reason: String {
+        if let io = underlying as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE: return "address already in use; pick another --port"
+            case EADDRNOTAVAIL: return "the address is not one of this machine's; pick another --host"
+            case EACCES: return "permission denied (ports below 1024 need privileges); pick another --port"
+            default: return "\(io)"
+            }
+        }
+        if underlying is SocketAddressError.UnknownHost {
+            return "the host name does not resolve; pick another --host"
+        }
+        if let address = underlying as? SocketAddressError, case .unknown = address {
+            return "the host name does not resolve; pick another --host"
+        }
+        return "\(underlying)"
+    }
+
+    public var description: String { "cannot listen on \(host):\(port): \(reason)" }
+}
+
+/// The server stopped before it listened.
+public struct A2AServerStopped: Error, CustomStringConvertible {
+    public var description: String { "the A2A server stopped before it started listening" }
 }
 
 /// The server did not start listening in time.
