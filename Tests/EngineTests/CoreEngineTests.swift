@@ -238,8 +238,27 @@ struct CoreEngineTests {
 }
 
 @Suite struct ItemSplitterTests {
-    @Test func splitsAcrossChunks() async throws {
-        let plan = try loadPlan("""
+    static let plan = """
+        name: split
+        agents:
+          words: { builtin: words, with: { delay: 0ms } }
+          echo: { builtin: echo }
+        stages:
+          - id: source
+            agent: words
+          - id: l
+            agent: echo
+            for_each: { from: source, split: lines }
+            input: "<{{ item }}>"
+          - id: p
+            agent: echo
+            for_each: { from: source, split: parts }
+            input: "<{{ item }}>"
+        output: "{{ stages.l.output }}|{{ stages.p.output }}"
+        """
+
+    static func jsonPlan() throws -> Plan {
+        try loadPlan("""
             name: split
             agents:
               words: { builtin: words, with: { delay: 0ms } }
@@ -247,25 +266,49 @@ struct CoreEngineTests {
             stages:
               - id: source
                 agent: words
-              - id: l
-                agent: echo
-                for_each: { from: source, split: lines }
-                input: "<{{ item }}>"
               - id: j
                 agent: echo
                 for_each: { from: source, split: json }
                 input: "<{{ item }}>"
-              - id: p
-                agent: echo
-                for_each: { from: source, split: parts }
-                input: "<{{ item }}>"
-            output: "{{ stages.l.output }}|{{ stages.j.output }}|{{ stages.p.output }}"
+            output: j
             """)
+    }
+
+    @Test func splitsAcrossChunks() async throws {
         let input = "[\"a b\", {\"k\": [1, 2]},\n 3]\n\nnext line"
-        let result = try await Engine(plan: plan, configuration: TestAgents.configuration()).run(input: input, sink: EventLog())
+        let result = try await Engine(plan: try loadPlan(Self.plan), configuration: TestAgents.configuration()).run(input: input, sink: EventLog())
         let parts = try #require(result.output).components(separatedBy: "|")
         #expect(parts[0] == "<[\"a b\", {\"k\": [1, 2]},>\n< 3]>\n<next line>\n")
-        #expect(parts[1] == "<a b>\n<{\"k\": [1, 2]}>\n<3>\n")
-        #expect(parts[2].hasPrefix("<[\"a >\n<b\", >\n"))
+        #expect(parts[1].hasPrefix("<[\"a >\n<b\", >\n"))
+    }
+
+    @Test("split: json takes one array or JSON Lines, split across chunks", arguments: [
+        ("[\"a b\", {\"k\": [1, 2]},\n 3]\n", "<a b>\n<{\"k\": [1, 2]}>\n<3>\n"),
+        ("{\"a\": 1}\n{\"b\": [2, \"x y\"]}\n\"s t\"\n4\n", "<{\"a\": 1}>\n<{\"b\": [2, \"x y\"]}>\n<s t>\n<4>\n"),
+        ("[]", ""),
+    ])
+    func jsonAccepted(input: String, expected: String) async throws {
+        let result = try await Engine(plan: try Self.jsonPlan(), configuration: TestAgents.configuration()).run(input: input, sink: EventLog())
+        #expect(result.output == expected)
+    }
+
+    @Test("split: json fails the stage on malformed JSON, naming the byte offset", arguments: [
+        ("the quick brown fox", 0, "'the' is not a JSON value"),
+        ("{\"a\": 1", 7, "a value opened at byte 0 is not closed"),
+        ("[1, 2,, 3]", 6, "expected a value before ','"),
+        ("[1, 2] and more", 7, "after the JSON array"),
+        ("[1, 2", 5, "the array opened at byte 0 is not closed"),
+        ("[1, 2,]", 6, "expected a value after ','"),
+        ("{\"a\": 1}, {\"b\": 2}", 8, "JSON Lines values are separated by line breaks"),
+    ])
+    func jsonRejected(input: String, offset: Int, reasonContains: String) async throws {
+        let error = await #expect(throws: PipelineRunError.self) {
+            _ = try await Engine(plan: try Self.jsonPlan(), configuration: TestAgents.configuration()).run(input: input, sink: EventLog())
+        }
+        let text = "\(error.map { "\($0)" } ?? "")"
+        #expect(text.contains("stage 'j'"), "\(text)")
+        #expect(text.contains("cannot split the output of 'source'"), "\(text)")
+        #expect(text.contains("at byte \(offset) "), "\(text)")
+        #expect(text.contains(reasonContains), "\(text)")
     }
 }

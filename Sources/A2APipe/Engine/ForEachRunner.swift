@@ -45,6 +45,16 @@ struct ForEachRunner: Sendable {
         case total(Int)
     }
 
+    /// Runs the splitter, failing the stage (not one item) when the upstream's output cannot be
+    /// split: no retry of this stage can change its upstream's output.
+    private func split(_ body: () throws(ItemSplitError) -> [String]) throws(PipelineRunError) -> [String] {
+        do {
+            return try body()
+        } catch {
+            throw PipelineRunError(stage: stage.id, message: "cannot split the output of '\(forEach.from)': \(error)")
+        }
+    }
+
     func run() async throws {
         // Items wait for a free worker in a small buffer (the reader stays a few items ahead);
         // the joiner's buffer is larger, as every item sends it three messages or more.
@@ -108,7 +118,7 @@ struct ForEachRunner: Sendable {
         }
 
         for await chunk in upstream {
-            let found = splitter.push(chunk)
+            let found = try split { () throws(ItemSplitError) in try splitter.push(chunk) }
             if found.isEmpty { continue }
             if outputs == nil, store.isComplete(wholeUpstreams) { outputs = try await store.wait(for: wholeUpstreams) }
             guard let ready = outputs else {
@@ -120,7 +130,7 @@ struct ForEachRunner: Sendable {
             for text in found { try await runItem(text, outputs: ready) }
         }
         try Task.checkCancellation()
-        held += splitter.finish()
+        held += try split { () throws(ItemSplitError) in try splitter.finish() }
         let ready = try await store.wait(for: wholeUpstreams)
         for text in held { try await runItem(text, outputs: ready) }
         try Task.checkCancellation()
@@ -135,7 +145,7 @@ struct ForEachRunner: Sendable {
         var next = 0
         var ready = store.isComplete(wholeUpstreams)
         for await chunk in upstream {
-            let found = splitter.push(chunk)
+            let found = try split { () throws(ItemSplitError) in try splitter.push(chunk) }
             if found.isEmpty { continue }
             if !ready { ready = store.isComplete(wholeUpstreams) }
             if ready {
@@ -149,7 +159,7 @@ struct ForEachRunner: Sendable {
             }
         }
         try Task.checkCancellation()
-        held += splitter.finish()
+        held += try split { () throws(ItemSplitError) in try splitter.finish() }
         _ = try await store.wait(for: wholeUpstreams)
         for text in held {
             await items.send(Item(index: next, text: text))
