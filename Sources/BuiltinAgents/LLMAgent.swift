@@ -142,7 +142,7 @@ public struct LLMAgent: AgentExecutor {
                     return
                 }
                 if let error, !done {
-                    try await updater.fail("llm: cannot reach \(endpoint.absoluteString): \(error)")
+                    try await updater.fail(Self.describeTransportError(error, endpoint: endpoint))
                     return
                 }
             }
@@ -162,6 +162,27 @@ public struct LLMAgent: AgentExecutor {
         try await updater.progress(1, text, metadata: metadata)
         try await updater.finishArtifact()
         try await updater.complete()
+    }
+
+    /// One line for a failure to talk to the server at all, as a person would say it
+    /// (`connection refused at 127.0.0.1:11434 — is the server running?`), instead of
+    /// Foundation's NSError dump.
+    static func describeTransportError(_ error: any Error, endpoint: URL) -> String {
+        let place = endpoint.host.map { host in endpoint.port.map { "\(host):\($0)" } ?? host } ?? endpoint.absoluteString
+        let code = (error as? URLError)?.code ?? URLError.Code(rawValue: (error as NSError).domain == NSURLErrorDomain ? (error as NSError).code : 0)
+        switch code {
+        case .cannotConnectToHost: return "connection refused at \(place) — is the server running?"
+        case .cannotFindHost, .dnsLookupFailed: return "cannot resolve the host '\(endpoint.host ?? place)' — check base_url"
+        case .timedOut: return "no answer from \(place) in time (timed out) — is the server overloaded, or is idle_timeout too short?"
+        case .networkConnectionLost: return "the connection to \(place) was lost during the reply"
+        case .notConnectedToInternet: return "no network to reach \(place)"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+            return "the TLS connection to \(place) failed — check the certificate or use http:// for a local server"
+        default:
+            let ns = error as NSError
+            let text = ns.localizedFailureReason ?? ns.localizedDescription
+            return "cannot reach \(place): \(text.prefix(200))"
+        }
     }
 
     /// The message of an OpenAI-style error object (`{"error": {"message": …}}` or

@@ -411,3 +411,63 @@ struct BuiltinAgentTests {
         }
     }
 }
+
+/// The search index kept on disk between processes (issue 13, item 4).
+@Suite struct SearchIndexFileTests {
+    func counts(_ cache: SearchIndexCache) async -> (builds: Int, loads: Int) { (await cache.builds, await cache.loads) }
+
+    @Test func aSecondCacheLoadsTheIndexFromDiskUntilTheFilesChange() async throws {
+        try await withTemporaryFolder { dir in
+            let corpus = dir + "/corpus", store = dir + "/cache"
+            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+            try "# Alpha\n\nThe zebra crossing is here.".write(toFile: corpus + "/a.md", atomically: true, encoding: .utf8)
+            try "Zebra notes\n\nA zebra, another zebra and a third zebra.".write(toFile: corpus + "/d.txt", atomically: true, encoding: .utf8)
+            let first = SearchIndexCache(directory: store)
+            let built = try await first.index(folder: corpus, extensions: SearchAgent.defaultExtensions)
+            #expect(await counts(first) == (builds: 1, loads: 0))
+            // A new process (a new cache) reads it back: the same answers, no build.
+            let second = SearchIndexCache(directory: store)
+            let loaded = try await second.index(folder: corpus, extensions: SearchAgent.defaultExtensions)
+            #expect(await counts(second) == (builds: 0, loads: 1))
+            #expect(loaded.search("zebra crossing", top: 5) == built.search("zebra crossing", top: 5))
+            #expect(loaded.termCount == built.termCount && loaded.documents.map(\.path) == built.documents.map(\.path))
+            // A changed file makes the stored index stale: rebuilt, and stored again.
+            try "Zebra notes\n\nNow about a crossing only.".write(toFile: corpus + "/d.txt", atomically: true, encoding: .utf8)
+            let third = SearchIndexCache(directory: store)
+            let rebuilt = try await third.index(folder: corpus, extensions: SearchAgent.defaultExtensions)
+            #expect(await counts(third) == (builds: 1, loads: 0))
+            #expect(rebuilt.search("another", top: 5).isEmpty)
+            let fourth = SearchIndexCache(directory: store)
+            _ = try await fourth.index(folder: corpus, extensions: SearchAgent.defaultExtensions)
+            #expect(await fourth.loads == 1)
+        }
+    }
+
+    @Test func aDamagedIndexFileIsRebuiltAndConcurrentBuildsLeaveAValidOne() async throws {
+        try await withTemporaryFolder { dir in
+            let corpus = dir + "/corpus", store = dir + "/cache"
+            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+            for i in 0..<40 {
+                try "# Note \(i)\n\nzebra \(i) grazes near river \(i % 7).".write(toFile: corpus + "/n\(i).md", atomically: true, encoding: .utf8)
+            }
+            // Two processes' worth of caches build at once into the same folder.
+            let caches = (0..<4).map { _ in SearchIndexCache(directory: store) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for cache in caches { group.addTask { _ = try await cache.index(folder: corpus, extensions: ["md"]) } }
+                try await group.waitForAll()
+            }
+            let files = try FileManager.default.contentsOfDirectory(atPath: store)
+            #expect(files.count == 1, "one index file, no temporary files left: \(files)")
+            let reader = SearchIndexCache(directory: store)
+            #expect(try await reader.index(folder: corpus, extensions: ["md"]).documents.count == 40)
+            #expect(await reader.loads == 1)
+            // Truncate it: the next cache rebuilds instead of failing or trusting it.
+            let path = store + "/" + files[0]
+            let data = try #require(FileManager.default.contents(atPath: path))
+            try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+            let after = SearchIndexCache(directory: store)
+            #expect(try await after.index(folder: corpus, extensions: ["md"]).documents.count == 40)
+            #expect(await counts(after) == (builds: 1, loads: 0))
+        }
+    }
+}

@@ -9,8 +9,11 @@ struct BuiltinStageAgent: StageAgent {
     let name: String
     let executor: any AgentExecutor
     let onInputRequired: (@Sendable (InputRequest) async throws -> String?)?
+    /// Where the agent works, when it talks to a server (the `llm` agent's `base_url`), so a
+    /// failure names it: `llm at http://127.0.0.1:11434/v1`.
+    var location: String? = nil
 
-    var label: String { "builtin \(name)" }
+    var label: String { location.map { "\(name) at \($0)" } ?? "builtin \(name)" }
     var enginePolicesIdle: Bool { true }
 
     /// The interpreter shared with the sink (events arrive one at a time, in order).

@@ -222,7 +222,8 @@ struct RunExecution: Sendable {
             }
             do {
                 let executor = try configuration.builtins.makeAgent(name, settings: AgentSettings(settings))
-                return BuiltinStageAgent(name: name, executor: executor, onInputRequired: configuration.onInputRequired)
+                let location = name == "llm" ? (settings["base_url"] ?? LLMAgent.defaultBaseURL) : nil
+                return BuiltinStageAgent(name: name, executor: executor, onInputRequired: configuration.onInputRequired, location: location)
             } catch {
                 throw PipelineRunError(stage: stage.id, agentURL: "builtin \(name)", message: "cannot start the agent: \(error)")
             }
@@ -239,12 +240,32 @@ struct RunExecution: Sendable {
 }
 
 extension Engine {
-    /// A relative path from a pipeline file's `with:`: next to the pipeline file when it exists
-    /// there, else as given (relative to the current directory).
+    /// A path from a pipeline file's `with:`: a leading `~` or `~user` is the home folder (as a
+    /// shell would expand it, so `--set corpus=~/notes` works quoted and in any shell); a
+    /// relative path is next to the pipeline file when it exists there, else as given
+    /// (relative to the current directory).
     static func resolvePath(_ path: String, nextTo file: String) -> String {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.hasPrefix("~") else { return path }
+        if path.hasPrefix("~") { return expandTilde(path) }
+        guard !path.isEmpty, !path.hasPrefix("/") else { return path }
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
         let candidate = directory.appendingPathComponent(path).standardizedFileURL.path
         return FileManager.default.fileExists(atPath: candidate) ? candidate : path
+    }
+
+    /// `~` or `~/rest` → `$HOME/rest`; `~user/rest` → that user's home; unchanged when the
+    /// home folder is unknown.
+    static func expandTilde(_ path: String) -> String {
+        let slash = path.firstIndex(of: "/") ?? path.endIndex
+        let user = path[path.index(after: path.startIndex)..<slash]
+        let home: String?
+        if user.isEmpty {
+            home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? FileManager.default.homeDirectoryForCurrentUser.path
+        } else {
+            home = FileManager.default.homeDirectory(forUser: String(user))?.path
+        }
+        guard var home else { return path }
+        while home.count > 1, home.hasSuffix("/") { home.removeLast() }
+        return home + path[slash...]
     }
 }

@@ -71,9 +71,9 @@ public struct SearchIndex: Sendable {
     public let documents: [Document]
     /// The state of the files when indexed (path → modification time and size).
     let signature: FolderSignature
-    private let termIDs: [String: Int32]
-    private let postings: [[Posting]]
-    private let averageLength: Double
+    let termIDs: [String: Int32]
+    let postings: [[Posting]]
+    let averageLength: Double
 
     struct Posting: Sendable {
         var document: Int32
@@ -148,7 +148,7 @@ public struct SearchIndex: Sendable {
             averageLength: documents.isEmpty ? 1 : Double(total) / Double(documents.count))
     }
 
-    private init(folder: String, documents: [Document], signature: FolderSignature, termIDs: [String: Int32], postings: [[Posting]], averageLength: Double) {
+    init(folder: String, documents: [Document], signature: FolderSignature, termIDs: [String: Int32], postings: [[Posting]], averageLength: Double) {
         self.folder = folder
         self.documents = documents
         self.signature = signature
@@ -319,10 +319,14 @@ public enum SearchError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The process-wide cache of search indexes, keyed by folder (absolute, standardized) and
 /// extensions. Each use re-scans the folder's file list (mtime and size of every file) and
 /// rebuilds the index when anything changed, was added or was removed; concurrent users of
-/// the same folder share one build.
+/// the same folder share one build. With a `directory`, indexes are also kept on disk
+/// (``SearchIndexFile``), so the next process starts with the index already built.
 public actor SearchIndexCache {
-    /// The cache every `search` agent in the process uses.
-    public static let shared = SearchIndexCache()
+    /// The cache every `search` agent in the process uses, kept on disk in
+    /// `$A2A_PIPE_CACHE_DIR` (default `~/.cache/a2a-pipe`).
+    public static let shared = SearchIndexCache(directory: SearchIndexFile.defaultDirectory)
+
+    private let disk: SearchIndexFile?
 
     private var entries: [String: Task<SearchIndex, any Error>] = [:]
     private var order: [String] = []
@@ -330,9 +334,11 @@ public actor SearchIndexCache {
     /// How many folders are kept (least recently used go first).
     public let capacity: Int
 
-    /// A cache of up to `capacity` indexes.
-    public init(capacity: Int = 8) {
+    /// A cache of up to `capacity` indexes in memory and, with a `directory`, every index on
+    /// disk there too.
+    public init(capacity: Int = 8, directory: String? = nil) {
         self.capacity = capacity
+        disk = directory.map { SearchIndexFile(directory: $0) }
     }
 
     /// Folders indexed so far, most recent first (absolute paths).
@@ -342,6 +348,8 @@ public actor SearchIndexCache {
 
     /// How many indexes were built (for tests and benchmarks).
     public private(set) var builds = 0
+    /// How many indexes were read from disk instead of built.
+    public private(set) var loads = 0
 
     /// A fresh index of `folder`, built now or taken from the cache.
     public func index(folder: String, extensions: [String]) async throws -> SearchIndex {
@@ -354,9 +362,18 @@ public actor SearchIndexCache {
         }
         // (Re)build; a concurrent caller for the same key awaits the same task. The build is
         // shared, so it runs in its own task rather than in one caller's.
-        let task = Task { try await SearchIndex.build(folder: absolute, signature: signature) }
+        let disk = self.disk
+        let task = Task { () async throws -> SearchIndex in
+            if let stored = disk?.load(key: key, folder: absolute, signature: signature) {
+                await self.counted(loaded: true)
+                return stored
+            }
+            await self.counted(loaded: false)
+            let index = try await SearchIndex.build(folder: absolute, signature: signature)
+            disk?.save(index, key: key)
+            return index
+        }
         entries[key] = task
-        builds += 1
         touch(key)
         while order.count > capacity {
             entries[order.removeFirst()] = nil
@@ -367,6 +384,10 @@ public actor SearchIndexCache {
             entries[key] = nil
             throw error
         }
+    }
+
+    private func counted(loaded: Bool) {
+        if loaded { loads += 1 } else { builds += 1 }
     }
 
     private func touch(_ key: String) {
