@@ -131,7 +131,10 @@ let package = Package(
         .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
         .testTarget(name: "A2APipeTests", dependencies: ["A2A", "A2APipe"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EngineTests", dependencies: ["A2APipe", "A2A", "A2AClient", "A2AServer", "BuiltinAgents", "PeerSupport"]),
+        .testTarget(name: "EngineTests", dependencies: [
+            "A2APipe", "A2A", "A2AClient", "A2AServer", "BuiltinAgents", "PeerSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(
             name: "CLITests",
             dependencies: [

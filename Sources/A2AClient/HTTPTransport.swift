@@ -29,6 +29,11 @@ struct HTTPTransport: Sendable {
         // connect timeout (the engine has its own retry policy).
         config.connectionPool.retryConnectionEstablishment = false
         config.timeout.connect = .seconds(10)
+        // Drop an idle pooled connection before the agent does: uvicorn (a2a-sdk) closes idle
+        // keep-alive connections after 5 s, and a request sent on a connection the server is
+        // closing fails with "the connection closed before the reply ended" (seen in the
+        // suite under load). 3 s leaves a margin below the common 5 s server defaults.
+        config.connectionPool.idleTimeout = .seconds(3)
         config.decompression = .enabled(limit: .ratio(100))
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }()

@@ -89,38 +89,39 @@ struct InteropTests {
     func firstChunkArrivesEarly(kind: PeerKind) async throws {
         let peer = try await SharedPeers.shared.peer(kind)
         let agent = client(peer)
-        // 1 s between words leaves 3 s between the first chunk and the end: room for our GetTask
-        // on a loaded machine (0.5 s was not enough under a load average of 13).
-        let words = "slow:1.0 one two three four"
-        var firstChunkAt: ContinuousClock.Instant?
+        // The peer holds after its first word until the gate file exists, so "before the
+        // agent has finished" is a fact of the peer's state, not a matter of timing: if the
+        // first chunk were buffered, it would arrive only after the peer passed the gate
+        // (released, or timed out after 60 s), and the peer's ".passed" file would say so.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: gate)
+            try? FileManager.default.removeItem(at: gate.appendingPathExtension("passed"))
+        }
         var text = ""
         var tracker = ArtifactTextTracker()
         var taskId: String?
-        var atFirstChunk: A2ATask?
-        for try await event in agent.stream(.user(words)) {
+        var released = false
+        for try await event in agent.stream(.user("gate:\(gate.path) one two three four")) {
             if let id = event.taskId, !id.isEmpty { taskId = id }
             let delta = tracker.newText(in: event)
-            if !delta.isEmpty, firstChunkAt == nil {
-                firstChunkAt = .now
+            if !delta.isEmpty, !released {
+                #expect(delta == "one ")
+                #expect(!FileManager.default.fileExists(atPath: gate.path + ".passed"), "the peer had already passed its gate")
                 if kind != .pythonA2A, let taskId {
-                    // Ask the agent itself what it has done so far.
-                    atFirstChunk = try await agent.getTask(id: taskId)
+                    // The agent's own state: still working, holding the rest.
+                    let snapshot = try await agent.getTask(id: taskId)
+                    #expect(snapshot.status.state == .working)
+                    #expect(snapshot.artifactText == "one ")
                 }
+                FileManager.default.createFile(atPath: gate.path, contents: Data())
+                released = true
             }
             text += delta
         }
         #expect(text == "one two three four ")
-        if kind == .pythonA2A {
-            // python-a2a keeps no task to ask: three more words were still to come, 1 s apart,
-            // so the end comes well over 1 s after the first chunk unless it was buffered.
-            #expect(ContinuousClock.now - (try #require(firstChunkAt)) >= .milliseconds(1000))
-        } else {
-            // Causality from the peer's own state: when the first chunk reached us, the task was
-            // still working and had not stored all of its output.
-            let snapshot = try #require(atFirstChunk)
-            #expect(snapshot.status.state == .working)
-            #expect(snapshot.artifactText != "one two three four ")
-        }
+        let passed = try String(contentsOf: gate.appendingPathExtension("passed"), encoding: .utf8)
+        #expect(passed == "released\n", "the peer's gate: \(passed)")
     }
 
     @Test("getTask and cancelTask work on a running task", arguments: sdkPeers)
@@ -137,6 +138,11 @@ struct InteropTests {
                     #expect(running.status.state == .working)
                     let canceled = try await agent.cancelTask(id: id)
                     #expect(canceled.id == id)
+                    // a2a-sdk 0.3.26 races its own cancel: the stream either ends abruptly or
+                    // stays open for ever, kept alive by sse-starlette's pings (that hung this
+                    // test until its time limit one run in a few). What matters is the task's
+                    // state at the agent, checked below; stop reading here.
+                    if kind == .sdk03 { break }
                 }
                 if event.state == .canceled { sawCanceled = true }
             }
@@ -282,23 +288,30 @@ struct InteropTests {
     func sdk03ResubscribeDuplicatesStoredParts() async throws {
         let peer = try await SharedPeers.shared.peer(.sdk03)
         let agent = client(peer)
-        // 1 s between words: the subscription must attach before the last word even when the
-        // machine is loaded (with 0.5 s it sometimes came after the task had ended).
-        guard case .task(let started) = try await agent.send(.user("slow:1.0 w1 w2 w3 w4 w5 w6"), configuration: .init(returnImmediately: true)) else {
+        // The peer holds after w1 until the gate file exists, so the first chunk is stored and
+        // nothing else is produced while we attach. After the gate, 1 s between words gives the
+        // subscription a generous, bounded window to attach before the task ends.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: gate)
+            try? FileManager.default.removeItem(at: gate.appendingPathExtension("passed"))
+        }
+        guard case .task(let started) = try await agent.send(.user("gate:\(gate.path) slow:1.0 w1 w2 w3 w4 w5 w6"), configuration: .init(returnImmediately: true)) else {
             Issue.record("expected a task")
             return
         }
-        // Attach right after the first chunk is stored, so the last three are produced while
-        // two consumers listen.
+        // Bounded polling for the first stored chunk: the peer cannot move on without us.
         var polls = 0
         while try await agent.getTask(id: started.id).artifacts.flatMap(\.parts).isEmpty {
             polls += 1
-            try #require(polls < 500, "the first chunk never arrived")
+            try #require(polls < 1500, "the first chunk never arrived")
             try await Task.sleep(for: .milliseconds(20))
         }
+        let subscription = agent.subscribe(taskId: started.id)
+        FileManager.default.createFile(atPath: gate.path, contents: Data())
         var streamed = ArtifactTextTracker()
         var streamedText = ""
-        for try await event in agent.subscribe(taskId: started.id) { streamedText += streamed.newText(in: event) }
+        for try await event in subscription { streamedText += streamed.newText(in: event) }
         // No snapshot first: what was produced before the re-attach (at least "w1 ") is not
         // replayed; the stream carries only the last m words.
         let all = ["w1 ", "w2 ", "w3 ", "w4 ", "w5 ", "w6 "]

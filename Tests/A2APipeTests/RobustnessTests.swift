@@ -94,7 +94,7 @@ struct SeededGenerator: RandomNumberGenerator {
             try data.write(to: file)
             let start = clock.now
             let result = PipelineLoader().load(path: file.path, environment: Fixtures.environment)
-            #expect(clock.now - start < .seconds(5), "\(name) round \(round) (\(mutation)) took too long")
+            #expect(clock.now - start < .seconds(30), "a hang guard: \(name) round \(round) (\(mutation)) took too long")
             if result.plan == nil {
                 #expect(result.diagnostics.containsErrors, "\(name) round \(round): no plan and no error")
             } else {

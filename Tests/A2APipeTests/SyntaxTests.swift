@@ -101,7 +101,7 @@ import Testing
         let clock = ContinuousClock()
         var result: PipelineLoadResult?
         let elapsed = clock.measure { result = loadText(text) }
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(30), "a complexity guard (quadratic would take minutes), not a speed claim")
         #expect(result?.diagnostics.map(\.description) == [
             "test.yaml:7:\(13 + placeholders.count): error: unknown template variable 'nope'; use input, item, index, params.NAME or stages.ID.output",
         ])

@@ -67,7 +67,7 @@ import Testing
             let output = template.render(TemplateValues(stageOutputs: ["big": big]))
             #expect(output.utf8.count == 20_000 * (50 + 3))
         }
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(30), "a complexity guard (quadratic would take minutes), not a speed claim")
     }
 
     @Test func sourceTextRoundTrips() {

@@ -1,3 +1,4 @@
+import Logging
 import A2A
 import A2AClient
 import A2AServer
@@ -265,7 +266,9 @@ struct StreamingTests {
     }
 
     @Test func hummingbirdRouterServesTheCard() async throws {
-        let server = A2AServer(agent: EchoAgent(), card: BuiltinAgentRegistry.standard["echo"]!.card)
+        var quiet = Logger(label: "test.server")
+        quiet.logLevel = .critical
+        let server = A2AServer(agent: EchoAgent(), card: BuiltinAgentRegistry.standard["echo"]!.card, logger: quiet)
         let r = try await post(url: server, path: "/.well-known/agent-card.json")
         #expect(r.contains("\"supportedInterfaces\""))
     }

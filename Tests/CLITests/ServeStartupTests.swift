@@ -79,41 +79,52 @@ struct ServeStartupTests {
 
     @Test("a second SIGINT forces the exit while the shutdown still waits")
     func secondSignalForcesExit() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("startup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let (file, pidFile, termLog) = (dir.appendingPathComponent("stubborn.yaml"), dir.appendingPathComponent("tiny.pid"), dir.appendingPathComponent("term.log"))
-        let port = try freePort()
-        // A launched agent that ignores SIGTERM keeps the shutdown waiting (for its stop grace).
-        try """
-        name: stubborn
-        agents:
-          tiny:
-            url: "http://127.0.0.1:\(port)"
-            launch: ["python3", "\(try PeerScripts.url(for: "tiny_agent.py").path)", "\(port)", "\(pidFile.path)", "\(termLog.path)"]
-            launch_timeout: 60s
-        stages:
-          - id: shout
-            agent: tiny
-        """.write(to: file, atomically: true, encoding: .utf8)
-        let (server, url) = try await ServeCommandTests.serve(file)
+        // --verbose: the server logs each request as it starts handling it.
+        let (server, url) = try await ServeCommandTests.serve(try Self.pipeline(), arguments: ["--verbose"])
         defer { server.send(SIGKILL) }
-        let call = try await CLI.run(["call", url, "hello"], timeout: .seconds(90))
-        try #require(call.exitCode == 0, "\(call.stderr)\n\(server.stderrText())")
-        let launched = try #require(Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        defer { kill(launched, SIGKILL) }
+        let port = try #require(URL(string: url)?.port)
+        // A request whose body never finishes: the graceful shutdown waits for it (up to its
+        // 10 s bound), which is the wait a second Ctrl-C cuts short.
+        let held = try Self.connect(port: port)
+        defer { close(held) }
+        let partial = Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"jsonrpc\"".utf8)
+        _ = partial.withUnsafeBytes { send(held, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        // Bounded wait until the server's log shows the request in its hands.
+        var handling = false
+        for _ in 0..<600 where !handling {
+            handling = server.stderrText().contains("POST")
+            if !handling { _ = await server.wait(timeout: .milliseconds(50)) }
+        }
+        try #require(handling, "the server never logged the held request: \(server.stderrText())")
 
         server.send(SIGINT)
-        // The agent's own log says the shutdown reached it and it refused: the server now waits.
-        var refused = false
-        for _ in 0..<600 where !refused {
-            refused = ((try? String(contentsOf: termLog, encoding: .utf8)) ?? "").contains("SIGTERM ignored")
-            if !refused { _ = await server.wait(timeout: .milliseconds(50)) }
+        // The server's own words say the first signal was taken and the shutdown has begun.
+        var stopping = false
+        for _ in 0..<600 where !stopping {
+            stopping = server.stderrText().contains("stopping")
+            if !stopping, let status = await server.wait(timeout: .milliseconds(50)) {
+                Issue.record("the server ended before the second signal (\(status)): \(server.stderrText())")
+                return
+            }
         }
-        try #require(refused, "the shutdown never stopped the launched agent: \(server.stderrText())")
+        try #require(stopping, "the first SIGINT was not taken: \(server.stderrText())")
         server.send(SIGINT)
         let status = await server.wait(timeout: .seconds(30))
         if status == nil { await server.stop() }
         #expect(status == 130, "a second SIGINT did not force the exit: \(server.stderrText())")
         #expect(server.stderrText().contains("forced exit"))
+    }
+
+    static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(fd >= 0 && connected == 0, "cannot connect to 127.0.0.1:\(port)")
+        return fd
     }
 }

@@ -99,7 +99,7 @@ struct PeerEngineTests {
             }
             // Ended by the 1 s idle bound, not the 60 s default (generous: a loaded machine
             // once took 28 s for the two attempts with their peer round trips).
-            #expect(ContinuousClock.now - start < .seconds(50))
+            #expect(ContinuousClock.now - start < .seconds(120), "a hang guard: the 60 s default idle bound per attempt would take over 120 s")
             #expect(log.failures.count == 2)
         }
     }
@@ -187,7 +187,7 @@ struct PeerEngineTests {
             // The task id was written to the cancel log before run returned.
             let cancelled = (try? String(contentsOf: cancelLog, encoding: .utf8)) ?? ""
             #expect(!cancelled.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
-            guard case .pipelineFailed(nil, "cancelled") = log.all.last else {
+            guard case .pipelineFailed(nil, "canceled") = log.all.last else {
                 Issue.record("last event: \(String(describing: log.all.last))")
                 return
             }

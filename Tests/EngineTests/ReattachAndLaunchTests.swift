@@ -36,7 +36,8 @@ struct ReattachAndLaunchTests {
             capabilities: AgentCapabilities(streaming: true), skills: [])
         let server = A2AServer(
             agent: SlowWordsAgent(count: 8, delay: .milliseconds(60)), card: card,
-            configuration: A2AServerConfiguration(host: "127.0.0.1", port: 0, publicURL: "http://127.0.0.1:\(proxy.port)/"))
+            configuration: A2AServerConfiguration(host: "127.0.0.1", port: 0, publicURL: "http://127.0.0.1:\(proxy.port)/"),
+            logger: quietServerLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.waitUntilRunning()
@@ -76,7 +77,7 @@ struct ReattachAndLaunchTests {
               tiny:
                 url: "http://127.0.0.1:\(port)"
                 launch: ["python3", "\(script.path)", "\(port)", "\(pidFile.path)"]
-                launch_timeout: 20s
+                launch_timeout: 120s  # generous: python3 starts slowly while the suite loads both cores
             stages:
               - id: call
                 agent: tiny

@@ -1,4 +1,5 @@
 import A2A
+import Logging
 import A2AClient
 import A2APipe
 import A2AServer
@@ -20,7 +21,7 @@ struct ServedPipelineTests {
     ) async throws -> T {
         let server = A2AServer(
             agent: PipelineAgent(plan: plan, configuration: configuration), card: plan.agentCard,
-            configuration: A2AServerConfiguration(host: "127.0.0.1", port: 0))
+            configuration: A2AServerConfiguration(host: "127.0.0.1", port: 0), logger: quietServerLogger)
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.waitUntilRunning()
@@ -364,3 +365,11 @@ struct ServedPipelineTests {
         }
     }
 }
+
+/// In-process servers in tests are stopped by cancellation, which Hummingbird logs as an error
+/// ("Waiting on child channel: CancellationError()"); a passing suite stays quiet.
+let quietServerLogger: Logger = {
+    var logger = Logger(label: "test.server")
+    logger.logLevel = .critical
+    return logger
+}()

@@ -83,7 +83,7 @@ class PeerAgent(A2AServer):
                 yield {"content": w + " ", "progress": (i + 1) / n}
             else:
                 yield w + " "
-            await asyncio.sleep(behaviour.delay)  # a pause after each yield limits the tail race
+            await pc.pause_after(behaviour, i)  # a pause after each yield limits the tail race
 
 
 def main():

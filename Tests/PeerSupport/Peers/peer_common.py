@@ -9,6 +9,11 @@ every scenario:
 * ``long``               -> working for up to 60 s, one word every 0.5 s, honouring cancel
 * ``fail`` / ``fail:<m>``-> one chunk ("partial "), then an exception (message <m>)
 * ``slow:<s> words...``  -> echo the words, <s> seconds after each word
+* ``gate:<path> words...``-> echo the first word, then wait until the file <path> exists (at
+                            most GATE_SECONDS), write "<path>.passed" (its content says
+                            "released" or "timed out"), then echo the rest. A test that must
+                            catch the peer mid-stream holds it there until it has looked, and
+                            can prove from "<path>.passed" what the peer did when.
 * anything else          -> echo the words, 0.05 s after each word
 """
 
@@ -24,6 +29,7 @@ QUESTION = "Which topic?"
 DIRECT_MESSAGE = "Direct message response"
 FAIL_CHUNK = "partial "
 DEFAULT_FAIL_MESSAGE = "peer failure requested"
+GATE_SECONDS = 60.0
 
 
 @dataclass
@@ -32,6 +38,7 @@ class Behaviour:
     words: list = field(default_factory=list)
     delay: float = DEFAULT_DELAY
     error: str = DEFAULT_FAIL_MESSAGE
+    gate: str = ""  # a file path: hold after the first word until it exists
 
 
 def parse_behaviour(text: str) -> Behaviour:
@@ -45,13 +52,33 @@ def parse_behaviour(text: str) -> Behaviour:
         return Behaviour(kind="fail", error=stripped[5:].strip() or DEFAULT_FAIL_MESSAGE)
     tokens = stripped.split()
     delay = DEFAULT_DELAY
-    if tokens and tokens[0].startswith("slow:"):
-        try:
-            delay = max(0.0, float(tokens[0][5:]))
-        except ValueError:
-            pass
+    gate = ""
+    while tokens and (tokens[0].startswith("slow:") or tokens[0].startswith("gate:")):
+        if tokens[0].startswith("gate:"):
+            gate = tokens[0][5:]
+        else:
+            try:
+                delay = max(0.0, float(tokens[0][5:]))
+            except ValueError:
+                pass
         tokens = tokens[1:]
-    return Behaviour(kind="echo", words=tokens or ["(empty)"], delay=delay)
+    return Behaviour(kind="echo", words=tokens or ["(empty)"], delay=delay, gate=gate)
+
+
+async def pause_after(behaviour: Behaviour, index: int) -> None:
+    """The pause after word `index`: the gate after the first word (if any), else the delay."""
+    import asyncio
+    if behaviour.gate and index == 0:
+        waited = 0.0
+        while not os.path.exists(behaviour.gate) and waited < GATE_SECONDS:
+            await asyncio.sleep(0.02)
+            waited += 0.02
+        outcome = "released" if os.path.exists(behaviour.gate) else "timed out"
+        log("gate %s %s" % (behaviour.gate, outcome))
+        with open(behaviour.gate + ".passed", "w", encoding="utf-8") as f:
+            f.write(outcome + "\n")
+        return
+    await asyncio.sleep(behaviour.delay)
 
 
 def record_cancel(task_id: str) -> None:

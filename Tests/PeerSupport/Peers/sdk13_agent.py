@@ -56,7 +56,7 @@ class PeerExecutor(AgentExecutor):
         await up.start_work()
 
         if existing is not None:  # follow-up on an input-required task ("ask")
-            await self._echo(up, ("You said: " + text).split(), pc.DEFAULT_DELAY, flag)
+            await self._echo(up, pc.Behaviour(kind="echo", words=("You said: " + text).split()), flag)
             return
         if behaviour.kind == "ask":
             await up.requires_input(up.new_agent_message([Part(text=pc.QUESTION)]))
@@ -68,9 +68,10 @@ class PeerExecutor(AgentExecutor):
         if behaviour.kind == "long":
             await self._long(up, flag)
             return
-        await self._echo(up, behaviour.words, behaviour.delay, flag)
+        await self._echo(up, behaviour, flag)
 
-    async def _echo(self, up, words, delay, flag):
+    async def _echo(self, up, behaviour, flag):
+        words = behaviour.words
         n = len(words)
         for i, w in enumerate(words):
             if flag.is_set():
@@ -79,7 +80,7 @@ class PeerExecutor(AgentExecutor):
                                   append=i > 0, last_chunk=i == n - 1)
             await up.update_status(TaskState.TASK_STATE_WORKING,
                                    metadata={"progress": (i + 1) / n})
-            await asyncio.sleep(delay)
+            await pc.pause_after(behaviour, i)
         if not flag.is_set():
             await up.complete()
 

@@ -1,22 +1,15 @@
 #!/usr/bin/env python3
 """A minimal A2A 1.0 agent on the standard library, for launch: tests.
 
-Usage: tiny_agent.py PORT PIDFILE [TERMLOG]. Serves a card, and answers SendStreamingMessage
-with the upper-cased text. Writes its pid to PIDFILE so tests can check it is gone afterwards.
-With TERMLOG it ignores SIGTERM, appending one line "SIGTERM ignored" to TERMLOG each time (a
-process that will not stop, so tests can catch its owner waiting for it).
+Usage: tiny_agent.py PORT PIDFILE. Serves a card, and answers SendStreamingMessage with the
+upper-cased text. Writes its pid to PIDFILE so tests can check it is gone afterwards.
 """
-import json, os, signal, sys, uuid
+import json, os, sys, uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT = int(sys.argv[1])
 with open(sys.argv[2], "w") as f:
     f.write(str(os.getpid()))
-if len(sys.argv) > 3:
-    def ignore_term(signum, frame):
-        with open(sys.argv[3], "a") as log:
-            log.write("SIGTERM ignored\n")
-    signal.signal(signal.SIGTERM, ignore_term)
 
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
