@@ -98,4 +98,101 @@ struct FirstHourTests {
         #expect(third.stdout.contains("okapi.md"), "\(third.stdout)")
         #expect(try stored().inode != afterFirst.inode)
     }
+
+    /// Runs `a2a-pipe ARGS` with a terminal (a pseudo-terminal) as its standard input, typing
+    /// `typed` (then Ctrl-D) once the program has printed `waitFor` on stderr (or at once).
+    static func runOnTerminal(_ arguments: [String], typed: String? = nil) async throws -> CLI.Result {
+        let driver = """
+            import os, select, subprocess, sys, time
+            master, slave = os.openpty()
+            p = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            os.close(slave)
+            typed = sys.argv[1]
+            if typed != "-":
+                # Type only once the program waits on the terminal (its hint is on stderr).
+                err = b""
+                deadline = time.time() + 60
+                while b"Ctrl-D" not in err and time.time() < deadline:
+                    r, _, _ = select.select([p.stderr], [], [], 0.1)
+                    if r:
+                        err += os.read(p.stderr.fileno(), 4096)
+                os.write(master, typed.encode() + b"\\n\\x04")
+                out, rest = p.communicate(timeout=60)
+                sys.stderr.buffer.write(err + rest)
+            else:
+                out, rest = p.communicate(timeout=60)
+                sys.stderr.buffer.write(rest)
+            sys.stdout.buffer.write(out)
+            sys.exit(p.returncode)
+            """
+        let r = try await runProgram(URL(fileURLWithPath: "/usr/bin/env"),
+                                     arguments: ["python3", "-c", driver, typed ?? "-", CLI.executable.path] + arguments,
+                                     timeout: .seconds(120))
+        return CLI.Result(exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr)
+    }
+
+    @Test("a pipeline that never reads {{ input }} does not wait on a terminal")
+    func noInputNoWait() async throws {
+        let file = try RunPipelines.write("""
+            name: hello
+            agents:
+              lister: { builtin: exec, with: { command: ["printf", "alpha\\nbeta\\n"] } }
+            stages:
+              - id: list
+                agent: lister
+            """)
+        let r = try await Self.runOnTerminal(["run", file, "--output", "quiet"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("alpha\nbeta\n"), "\(r.stdout)")
+        #expect(!r.stderr.contains("standard input"), "\(r.stderr)")
+    }
+
+    @Test("a pipeline that reads {{ input }} says it waits for it on a terminal, then reads it")
+    func inputOnTerminal() async throws {
+        let file = try RunPipelines.write("""
+            name: shout
+            agents:
+              echo: { builtin: echo }
+            stages:
+              - id: say
+                agent: echo
+                input: "you said: {{ input }}"
+            """)
+        let r = try await Self.runOnTerminal(["run", file, "--output", "quiet"], typed: "hello there")
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("reading the pipeline's input from standard input; end it with Ctrl-D (or give --input TEXT)"), "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("you said: hello there"), "\(r.stdout)")
+    }
+
+    @Test("validate and run check --set values against the param's type and its uses, exit 2")
+    func setValuesAreTypeChecked() async throws {
+        let file = try RunPipelines.write("""
+            name: typed
+            params:
+              hits: 5
+              wait: 10ms
+              label: "n"
+            agents:
+              finder: { builtin: search, with: { corpus: ".", top: "{{ params.hits }}" } }
+              talker: { builtin: words, with: { delay: "{{ params.wait }}" } }
+            stages:
+              - id: find
+                agent: finder
+              - id: talk
+                agent: talker
+                input: "{{ params.label }}"
+            """)
+        for command in ["validate", "run"] {
+            let r = try await runCLI([command, file, "--set", "hits=abc"] + (command == "run" ? ["--input", "x"] : []))
+            #expect(r.exitCode == 2, "\(command): \(r.stderr)")
+            #expect(r.stderr.contains("--set hits=abc: param 'hits' is a whole number (its default is 5); give a whole number"), "\(r.stderr)")
+        }
+        // A text param used where a duration is needed is checked through its use.
+        let r = try await runCLI(["validate", file, "--set", "wait=soon"])
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.contains("--set wait=soon, but 'delay' of builtin 'words' needs a duration like 500ms or 30s"), "\(r.stderr)")
+        // Good values pass.
+        let ok = try await runCLI(["validate", file, "--set", "hits=3", "--set", "wait=1ms", "--set", "label=anything"])
+        #expect(ok.exitCode == 0, "\(ok.stderr)")
+    }
 }

@@ -39,6 +39,21 @@ public struct Plan: Sendable {
         stages.sorted { $0.displayIndex < $1.displayIndex }
     }
 
+    /// How the pipeline uses its input: a stage's `input:` or the `output:` names
+    /// `{{ input }}` (``InputUse/explicit``), only a first stage's default input is the input
+    /// (``InputUse/implicit``), or nothing reads it (``InputUse/none``).
+    public var inputUse: InputUse {
+        let explicit = output.segments.contains(.input)
+            || stages.contains { !$0.inputIsDefault && $0.input.segments.contains(.input) }
+        if explicit { return .explicit }
+        return stages.contains { $0.input.segments.contains(.input) } ? .implicit : .none
+    }
+
+    /// See ``inputUse``.
+    public enum InputUse: Sendable, Equatable {
+        case explicit, implicit, none
+    }
+
     /// The values to render a template of this pipeline's agents and output with.
     public func templateValues(
         input: String,

@@ -44,11 +44,40 @@ public struct ParamSpec: Sendable, Hashable {
     public var name: Located<String>
     /// Its default value, as text.
     public var value: Located<String>
+    /// The type its default gives it (a quoted or plain-text default is ``Kind/text``): a
+    /// `--set` value must be of the same type.
+    public var kind: Kind
+
+    /// A param's type, from how its default is written in the file.
+    public enum Kind: Sendable, Hashable {
+        case text, integer, number, boolean
+
+        /// Whether `value` (a `--set` value) is of this type.
+        public func accepts(_ value: String) -> Bool {
+            switch self {
+            case .text: true
+            case .integer: Int(value) != nil
+            case .number: Double(value).map(\.isFinite) ?? false
+            case .boolean: ["true", "false"].contains(value)
+            }
+        }
+
+        /// For messages: "a whole number", ….
+        public var description: String {
+            switch self {
+            case .text: "text"
+            case .integer: "a whole number"
+            case .number: "a number"
+            case .boolean: "true or false"
+            }
+        }
+    }
 
     /// Creates a param.
-    public init(name: Located<String>, value: Located<String>) {
+    public init(name: Located<String>, value: Located<String>, kind: Kind = .text) {
         self.name = name
         self.value = value
+        self.kind = kind
     }
 }
 

@@ -61,7 +61,13 @@ struct SpecDecoder {
             if scalar.text.contains("{{") || scalar.text.contains("${") {
                 error("param '\(name.value)' may not contain '{{' or '${'; params are plain values", at: scalar.location)
             }
-            params.append(ParamSpec(name: name, value: Located(scalar.text, at: scalar.location)))
+            let kind: ParamSpec.Kind = switch scalar.kind {
+            case .int: .integer
+            case .float: .number
+            case .bool: .boolean
+            case .null, .string: .text
+            }
+            params.append(ParamSpec(name: name, value: Located(scalar.text, at: scalar.location), kind: kind))
         }
         return params
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks the references and rules of one ``PipelineSpec`` (its syntax has
 /// already been checked by the decoder) and, when all is well, builds its
 /// ``Plan``. Every problem is collected; nothing stops at the first.
@@ -75,6 +77,9 @@ struct PipelineValidator {
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
             if values[name] != nil {
                 values[name] = value
+                if let param = spec.params.first(where: { $0.name.value == name }), !param.kind.accepts(value) {
+                    error("--set \(name)=\(value): param '\(name)' is \(param.kind.description) (its default is \(param.value.value)); give \(param.kind.description)", at: param.value.location)
+                }
             } else {
                 let declared = names.isEmpty ? "the file declares no params" : "declared params: \(Suggestions.listing(names.sorted()))"
                 error("--set names unknown param '\(name)'\(Suggestions.hint(name, in: names)) \(declared)", at: spec.paramsLocation ?? spec.location)
@@ -149,7 +154,7 @@ struct PipelineValidator {
                 checkConfigTemplates(setting.value, params: params)
                 continue
             }
-            checkKind(setting.value, parameter: parameter, builtin: entry.name)
+            checkKind(setting.value, parameter: parameter, builtin: entry.name, params: params)
             checkConfigTemplates(setting.value, params: params)
         }
         for required in entry.parameters where required.isRequired {
@@ -173,7 +178,7 @@ struct PipelineValidator {
         }
     }
 
-    private mutating func checkKind(_ value: Located<ConfigValue>, parameter: BuiltinAgentCatalog.Parameter, builtin: String) {
+    private mutating func checkKind(_ value: Located<ConfigValue>, parameter: BuiltinAgentCatalog.Parameter, builtin: String, params: [String: String]) {
         func isText(_ value: ConfigValue) -> Bool {
             switch value {
             case .string, .integer, .number, .boolean: true
@@ -184,7 +189,11 @@ struct PipelineValidator {
         switch (parameter.kind, value.value) {
         case (.any, _): fits = true
         case (_, .string(let template)) where !template.isLiteral && !template.placeholders.isEmpty:
-            fits = true  // a placeholder: checked when the agent starts
+            // Params are known now (with --set applied): a value made of params only is checked
+            // here, so `validate --set hits=abc` fails as `run` would. Others are checked when
+            // the agent starts.
+            checkRendered(template, at: value.location, parameter: parameter, builtin: builtin, params: params)
+            return
         case (.string, let value), (.path, let value): fits = isText(value)
         case (.integer, .integer): fits = true
         case (.number, .integer), (.number, .number): fits = true
@@ -202,6 +211,30 @@ struct PipelineValidator {
         if !fits {
             error("expected \(Self.describe(parameter.kind)) for '\(parameter.name)' of builtin '\(builtin)', got \(value.value.kindDescription)", at: value.location)
         }
+    }
+
+    private mutating func checkRendered(_ template: Template, at location: SourceLocation, parameter: BuiltinAgentCatalog.Parameter, builtin: String, params: [String: String]) {
+        var names: [String] = []
+        for placeholder in template.placeholders {
+            guard case .param(let name) = placeholder.value, params[name] != nil else { return }
+            names.append(name)
+        }
+        let text = template.render(TemplateValues(params: params))
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let fits: Bool
+        switch parameter.kind {
+        case .integer: fits = Int(trimmed) != nil
+        case .number: fits = Double(trimmed) != nil
+        case .boolean: fits = ["true", "false"].contains(trimmed)
+        case .duration: fits = DurationFormat.parse(trimmed) != nil
+        default: fits = true
+        }
+        guard !fits else { return }
+        let set = names.filter { overrides[$0] != nil }
+        let source = set.isEmpty
+            ? "param '\(names[0])' is '\(params[names[0]] ?? "")'"
+            : "--set \(set[0])=\(overrides[set[0]] ?? "")"
+        error("\(source), but '\(parameter.name)' of builtin '\(builtin)' needs \(Self.describe(parameter.kind)); '\(template.source)' gives '\(text)'", at: location)
     }
 
     private mutating func checkConfigTemplates(_ value: Located<ConfigValue>, params: [String: String]) {

@@ -107,10 +107,10 @@ final class CallState: Sendable {
 
 import Synchronization
 
-/// Reads all of standard input as the message text.
-func readStdin() throws -> String {
+/// Reads all of standard input as `what` (the message text, the pipeline's input).
+func readStdin(what: String = "the message", otherwise: String = "give it as an argument") throws -> String {
     if isatty(0) == 1 {
-        Terminal.err("reading the message from standard input; end it with Ctrl-D\n")
+        Terminal.err("reading \(what) from standard input; end it with Ctrl-D (or \(otherwise))\n")
     }
     let data = FileHandle.standardInput.readDataToEndOfFile()
     guard let text = String(data: data, encoding: .utf8) else {

@@ -56,7 +56,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan = try loadPlan(file: file, overrides: settings)
-        let input = try readInput()
+        let input = try readInput(use: plan.inputUse)
+        if plan.inputUse == .explicit, input.allSatisfy(\.isWhitespace) {
+            Terminal.err("warning: the input is empty, and this pipeline uses {{ input }}; give --input TEXT\n")
+        }
 
         let environment = ProcessInfo.processInfo.environment
         let (mode, color) = output.resolved(environment: environment, stderrIsTTY: Terminal.stderrIsTTY)
@@ -109,9 +112,21 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The pipeline's input: `--input`, `--input-file` (`-` for stdin), else standard input.
-    private func readInput() throws -> String {
+    /// The input: `--input`, `--input-file`, or standard input — but standard input only when
+    /// the plan reads the input. A plan whose only use is a first stage's default input
+    /// (`hello.yaml`) does not wait on a terminal: it runs with an empty input.
+    private func readInput(use: Plan.InputUse) throws -> String {
         if let input { return input }
-        guard let path = inputFile, path != "-" else { return try readStdin() }
+        guard let path = inputFile, path != "-" else {
+            if inputFile == nil {
+                switch use {
+                case .none: return ""
+                case .implicit where isatty(0) == 1: return ""
+                case .implicit, .explicit: break
+                }
+            }
+            return try readStdin(what: "the pipeline's input", otherwise: "give --input TEXT")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             Terminal.error("error: cannot read --input-file '\(path)'; check the path")
             throw ExitCode(2)
