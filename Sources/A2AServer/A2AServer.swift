@@ -65,7 +65,7 @@ public final class A2AServer: Service, Sendable {
             manager: manager,
             deduplicator: MessageDeduplicator(window: configuration.legacyDeduplicationWindow, capacity: configuration.legacyDeduplicationCapacity),
             configuration: configuration)
-        rpc = JSONRPCHandler(manager: manager, legacy: legacy, configuration: configuration)
+        rpc = JSONRPCHandler(manager: manager, legacy: legacy, configuration: configuration, logger: logger)
         if let url = configuration.publicURL {
             cardEndpoint.setURL(url)
         } else if configuration.port != 0 {

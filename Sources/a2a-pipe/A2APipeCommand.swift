@@ -1,3 +1,4 @@
+import A2APipe
 import ArgumentParser
 import Foundation
 
@@ -26,6 +27,14 @@ struct A2APipeCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        if let word = CommandLine.arguments.dropFirst().first, !word.hasPrefix("-"), word != "help" {
+            let names = A2APipeCommand.configuration.subcommands.map { $0._commandName }
+            if !names.contains(word) {
+                let hint = Suggestions.closest(to: word, in: names).map { "; did you mean '\($0)'?" } ?? ";"
+                Terminal.error("error: unknown command '\(word)'\(hint) commands: \(names.joined(separator: ", ")) (a2a-pipe --help says more)")
+                exit(2)
+            }
+        }
         do {
             var command = try A2APipeCommand.parseAsRoot()
             if var async = command as? any AsyncParsableCommand {

@@ -124,7 +124,7 @@ struct FaultEngineTests {
         _ = await it.next()
         run.cancel()
         await #expect(throws: CancellationError.self) { try await run.value }
-        #expect(log.all.last == .pipelineFailed(stage: nil, error: "cancelled"))
+        #expect(log.all.last == .pipelineFailed(stage: nil, error: "canceled"))
     }
 
     @Test func aQuestionFailsTheStageUnlessAnswered() async throws {

@@ -34,7 +34,7 @@ public struct Engine: Sendable {
     /// Cancelling the calling task cancels the run: every running stage stops and every remote
     /// task started by the run is cancelled at its agent (each call bounded by
     /// ``EngineConfiguration/cancelTimeout``) before this returns; then it throws
-    /// `CancellationError` (after sending `pipelineFailed(stage: nil, error: "cancelled")`).
+    /// `CancellationError` (after sending `pipelineFailed(stage: nil, error: "canceled")`).
     ///
     /// - Throws: ``PipelineRunError`` when a stage fails for good (every other stage is
     ///   cancelled first), `CancellationError` when cancelled, or what the sink throws.
@@ -77,7 +77,7 @@ public struct Engine: Sendable {
             return PipelineResult(output: output, elapsed: elapsed)
         case .failure(let error):
             if error is CancellationError || Task.isCancelled {
-                try? await sink.receive(.pipelineFailed(stage: nil, error: "cancelled"))
+                try? await sink.receive(.pipelineFailed(stage: nil, error: "canceled"))
                 throw CancellationError()
             }
             let failure = error as? PipelineRunError ?? PipelineRunError(stage: nil, message: String(describing: error))

@@ -283,7 +283,9 @@ struct ItemCounts {
         let p = total.map { $0 == 0 ? 1 : Double(done) / Double($0) } ?? 0.5 * Double(done) / Double(done + running + 1)
         if p > progress {
             progress = p
-            await events.send(.stageProgress(stage: stage, progress: p, message: nil))
+            // Zero items is a legal run, but rarely what the user hoped for: say so.
+            let message = total == 0 ? "no items: the upstream's output split into none" : nil
+            await events.send(.stageProgress(stage: stage, progress: p, message: message))
         }
     }
 }

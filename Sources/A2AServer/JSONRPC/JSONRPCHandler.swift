@@ -1,6 +1,7 @@
 import A2A
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Serves A2A JSON-RPC on one URL, dispatched by method name (a2a-wire.md §10):
 /// PascalCase methods are A2A 1.0 and need a 1.x `A2A-Version` (header, else the
@@ -10,6 +11,8 @@ struct JSONRPCHandler: Sendable {
     let manager: TaskManager
     let legacy: PythonA2AHandler
     let configuration: A2AServerConfiguration
+    /// `serve --verbose` (debug level) logs each call's method, JSON-RPC id and task id.
+    let logger: Logger
 
     /// The `A2A-Version` a request asks for: the header wins over the query parameter.
     static func requestedVersion(_ request: Request) -> String? {
@@ -49,6 +52,9 @@ struct JSONRPCHandler: Sendable {
             return HTTPResponses.json(A2AServerError(.methodNotFound(rpc.method)).response(id: rpc.id, dialect: headerDialect))
         }
         let dialect = method.dialect
+        if logger.logLevel <= .debug {
+            logger.debug("JSON-RPC \(rpc.method)", metadata: Self.metadata(rpc))
+        }
         if dialect == .v1_0, !A2AMethod.isVersion1(version) {
             return HTTPResponses.json(A2AServerError(.versionNotSupported(version ?? "0.3")).response(id: rpc.id, dialect: .v1_0))
         }
@@ -64,6 +70,22 @@ struct JSONRPCHandler: Sendable {
         }
     }
 
+    /// The request's JSON-RPC id and, where the params name one, its task id.
+    static func metadata(_ rpc: JSONRPCRequest) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["method": "\(rpc.method)"]
+        if let id = rpc.id { metadata["rpc_id"] = "\(JSONWriter.string(id))" }
+        if case .object(let params) = rpc.params {
+            if case .string(let id) = params["id"] {
+                metadata["task_id"] = "\(id)"
+            } else if case .string(let name) = params["name"], name.hasPrefix("tasks/") {
+                metadata["task_id"] = "\(name.dropFirst(6).prefix { $0 != "/" })"
+            } else if case .object(let message) = params["message"], case .string(let id) = message["taskId"] ?? message["task_id"] ?? .null {
+                metadata["task_id"] = "\(id)"
+            }
+        }
+        return metadata
+    }
+
     private func dispatch(_ method: A2AMethod, _ rpc: JSONRPCRequest) async throws(A2AServerError) -> Response {
         let encoder = WireEncoder(method.dialect)
         func reply(_ result: JSONValue) -> Response {
@@ -75,9 +97,11 @@ struct JSONRPCHandler: Sendable {
             let history = params.configuration.historyLength
             if params.configuration.returnImmediately {
                 let (_, _, task) = try await manager.start(params, attachment: .detached)
+                logger.debug("JSON-RPC \(rpc.method): task \(task.id) started", metadata: ["task_id": "\(task.id)", "context_id": "\(task.contextId)"])
                 return reply(encoder.sendResult(.task(task.trimmed(historyLength: history))))
             }
-            let (run, _, _) = try await manager.start(params, attachment: .blocking)
+            let (run, _, started) = try await manager.start(params, attachment: .blocking)
+            logger.debug("JSON-RPC \(rpc.method): task \(started.id) started", metadata: ["task_id": "\(started.id)", "context_id": "\(started.contextId)"])
             await run.waitUntilSettled()
             run.release()
             switch run.result {
@@ -87,7 +111,8 @@ struct JSONRPCHandler: Sendable {
 
         case .stream:
             let params = try ParamsReader.send(rpc.params)
-            let (run, sub, _) = try await manager.start(params, attachment: .streaming)
+            let (run, sub, started) = try await manager.start(params, attachment: .streaming)
+            logger.debug("JSON-RPC \(rpc.method): task \(started.id) started", metadata: ["task_id": "\(started.id)", "context_id": "\(started.contextId)"])
             guard let sub else { throw A2AServerError(.internalError("The stream could not be opened")) }
             // A streaming send with `returnImmediately` (0.3 `blocking: false`) streams as usual,
             // but the task outlives its stream: a page reloaded mid-run re-attaches with
