@@ -195,4 +195,56 @@ struct FirstHourTests {
         let ok = try await runCLI(["validate", file, "--set", "hits=3", "--set", "wait=1ms", "--set", "label=anything"])
         #expect(ok.exitCode == 0, "\(ok.stderr)")
     }
+
+    @Test("JSON Lines carry ts on every line and stage.task with the remote agent's own task and context ids")
+    func jsonLinesNameTheRemoteTask() async throws {
+        try await withPeer(.sdk13) { peer in
+            let file = try RunPipelines.write("""
+                name: remote
+                agents:
+                  peer: { url: "\(peer.url)" }
+                stages:
+                  - id: ask
+                    agent: peer
+                """)
+            let r = try await runCLI(["run", file, "--input", "one two", "--output", "jsonl"])
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            let events = try RunCommandTests.jsonLines(r.stdout)
+            #expect(!events.isEmpty && events.allSatisfy { ($0["ts"] as? String)?.hasSuffix("Z") == true }, "\(r.stdout)")
+            let tasks = events.filter { $0["type"] as? String == "stage.task" }
+            try #require(tasks.count == 1, "\(r.stdout)")
+            #expect(tasks[0]["stage"] as? String == "ask")
+            #expect(tasks[0]["agent"] as? String == peer.url)
+            let id = try #require(tasks[0]["task_id"] as? String)
+            let context = try #require(tasks[0]["context_id"] as? String)
+            // The agent itself knows the task by that id, in that context.
+            let got = try await runCLI(["task", "get", peer.url, id, "--json"])
+            #expect(got.exitCode == 0, "\(got.stderr)")
+            #expect(got.stdout.contains(id) && got.stdout.contains(context), "\(got.stdout)")
+        }
+    }
+
+    @Test("small ones: a mistyped command, an empty input, a for_each with no items")
+    func smallNotices() async throws {
+        let typo = try await runCLI(["rn", "x.yaml"])
+        #expect(typo.exitCode == 2)
+        #expect(typo.errorLines == ["error: unknown command 'rn'; did you mean 'run'? commands: run, serve, call, card, task, agent, validate, graph, schema (a2a-pipe --help says more)"])
+        let file = try RunPipelines.write("""
+            name: none
+            agents:
+              lister: { builtin: exec, with: { command: ["true"] } }
+              echo: { builtin: echo }
+            stages:
+              - id: list
+                agent: lister
+              - id: each
+                agent: echo
+                for_each: { from: list, split: lines }
+            output: "# {{ input }}"
+            """)
+        let r = try await runCLI(["run", file, "--input", "", "--output", "plain"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: the input is empty, and this pipeline uses {{ input }}; give --input TEXT"), "\(r.stderr)")
+        #expect(r.stderr.contains("[each] 100% no items: the upstream's output split into none"), "\(r.stderr)")
+    }
 }

@@ -64,7 +64,11 @@ struct RemoteStageAgent: StageAgent {
     }
 
     private func deliver(_ event: StreamResponse, _ interpreter: inout TaskEventInterpreter, _ emit: @Sendable (AgentOutput) async throws -> Void) async throws {
+        let known = interpreter.taskId
         let reading = interpreter.read(event)
+        if let id = interpreter.taskId, !id.isEmpty, id != known {
+            try await emit(.remoteTask(id: id, contextId: interpreter.contextId))
+        }
         if !reading.text.isEmpty { try await emit(.text(reading.text)) }
         if let p = reading.progress { try await emit(.progress(p, message: reading.message)) }
     }

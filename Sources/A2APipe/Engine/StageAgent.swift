@@ -8,6 +8,8 @@ enum AgentOutput: Sendable {
     case progress(Double, message: String?)
     /// The agent asked a question (the run answers it or fails).
     case inputRequired(String)
+    /// A remote agent created (or, after a follow-up, continues) the task for this call.
+    case remoteTask(id: String, contextId: String?)
 }
 
 /// One call of a stage's agent: one attempt of a stage or of one `for_each` item.

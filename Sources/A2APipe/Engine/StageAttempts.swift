@@ -43,6 +43,7 @@ struct StageAttempts: Sendable {
         let retry = stage.retry
         let stageId = stage.id
         let events = self.events
+        let agentLabel = agent.label
         for attempt in 1...max(1, retry.attempts) {
             if item == nil { await events.send(.stageStarted(stage: stageId, attempt: attempt)) }
             cursor.newAttempt()
@@ -56,6 +57,8 @@ struct StageAttempts: Sendable {
                         if item == nil { await events.send(.stageProgress(stage: stageId, progress: p, message: message)) }
                     case .inputRequired(let question):
                         await events.send(.stageInputRequired(stage: stageId, question: question))
+                    case .remoteTask(let id, let contextId):
+                        await events.send(.stageTask(stage: stageId, item: item, agent: agentLabel, taskId: id, contextId: contextId))
                     }
                 }
                 return

@@ -17,6 +17,9 @@ public enum PipelineEvent: Sendable, Equatable {
     /// *Extension* (`stage.items`): a `for_each` stage's item counts; `total` is known once
     /// the upstream has finished.
     case stageItems(stage: String, done: Int, running: Int, total: Int?)
+    /// *Extension* (`stage.task`): a remote agent created the task for a stage's attempt (or
+    /// one of its items): its `task_id` and `context_id` at `agent`, to look it up there.
+    case stageTask(stage: String, item: Int?, agent: String, taskId: String, contextId: String?)
     /// *Extension* (`stage.input_required`): a remote agent asked a question.
     case stageInputRequired(stage: String, question: String)
     /// A stage finished.
@@ -37,7 +40,8 @@ public enum PipelineEvent: Sendable, Equatable {
     public var stage: String? {
         switch self {
         case .stageStarted(let s, _), .stageChunk(let s, _, _), .stageProgress(let s, _, _), .stageItems(let s, _, _, _),
-             .stageInputRequired(let s, _), .stageCompleted(let s, _), .stageFailed(let s, _, _, _, _):
+             .stageInputRequired(let s, _), .stageCompleted(let s, _), .stageFailed(let s, _, _, _, _),
+             .stageTask(let s, _, _, _, _):
             return s
         case .pipelineFailed(let s, _):
             return s
@@ -54,6 +58,7 @@ public enum PipelineEvent: Sendable, Equatable {
         case .stageChunk: "stage.chunk"
         case .stageProgress: "stage.progress"
         case .stageItems: "stage.items"
+        case .stageTask: "stage.task"
         case .stageInputRequired: "stage.input_required"
         case .stageCompleted: "stage.completed"
         case .stageFailed: "stage.failed"
@@ -88,6 +93,12 @@ public enum PipelineEvent: Sendable, Equatable {
             o.append("done", .number(Double(done)))
             o.append("running", .number(Double(running)))
             o.append("total", total.map { .number(Double($0)) } ?? .null)
+        case .stageTask(let stage, let item, let agent, let taskId, let contextId):
+            o.append("stage", .string(stage))
+            if let item { o.append("item", .number(Double(item))) }
+            o.append("agent", .string(agent))
+            o.append("task_id", .string(taskId))
+            o.append("context_id", contextId.map { .string($0) } ?? .null)
         case .stageInputRequired(let stage, let question):
             o.append("stage", .string(stage))
             o.append("question", .string(question))

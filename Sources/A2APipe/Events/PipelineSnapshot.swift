@@ -65,6 +65,8 @@ public struct PipelineSnapshot: Sendable, Equatable {
     /// Folds one event in.
     public mutating func apply(_ event: PipelineEvent, now: ContinuousClock.Instant = .now) {
         switch event {
+        case .stageTask:
+            break  // where a remote task lives; the view does not show it
         case .pipelineStarted(let pipeline, let ids):
             self = PipelineSnapshot(pipeline: pipeline, stages: ids)
         case .stageStarted(let id, let attempt):

@@ -14,9 +14,10 @@ struct AgentCommand: AsyncParsableCommand {
         commandName: "agent",
         abstract: "Serve one built-in agent over A2A.",
         discussion: """
-            Serves the agent's card at /.well-known/agent-card.json and A2A 1.0 and 0.3
-            JSON-RPC at /, plus python-a2a's /stream and /tasks/* routes. Ctrl-C (or SIGTERM)
-            stops the server: running tasks are canceled and open streams end.
+            Serves the agent's card at /.well-known/agent-card.json and A2A 1.0 and 0.3 \
+            JSON-RPC at /, plus python-a2a's /stream and /tasks/* routes. Ctrl-C (or SIGTERM) \
+            stops the server: running tasks are canceled and open streams end; a second \
+            Ctrl-C quits at once.
 
             Examples:
               a2a-pipe agent progress --port 9000

@@ -14,12 +14,15 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve a pipeline as one A2A agent.",
         discussion: """
-            Each message runs the pipeline once, with the message text as {{ input }}. The
-            reply streams the combined progress in status updates (under the progress
-            extension's URI) and the output as one artifact, chunk by chunk. The card is at
-            /.well-known/agent-card.json; A2A 1.0 and 0.3 JSON-RPC at /; python-a2a's routes
+            Each message runs the pipeline once, with the message text as {{ input }}. The \
+            reply streams the combined progress in status updates (under the progress \
+            extension's URI) and the output as one artifact, chunk by chunk. The card is at \
+            /.well-known/agent-card.json; A2A 1.0 and 0.3 JSON-RPC at /; python-a2a's routes \
             too. A web page at / shows the stage graph and runs the pipeline live (docs/web.md).
-            launch: agents start once and are shared by all runs; Ctrl-C stops them.
+
+            launch: agents start once and are shared by all runs. Ctrl-C stops the server \
+            (running tasks are canceled, bounded at 15 s); a second Ctrl-C quits at once. A \
+            port in use is one line and exit 2.
 
             Example:
               a2a-pipe serve pipelines/research.yaml --port 8080

@@ -43,6 +43,8 @@ final class PlainRenderer: PipelineEventSink {
 
     private static func lines(for event: PipelineEvent, state: inout State) -> [String] {
         switch event {
+        case .stageTask:
+            return []  // in JSON Lines (`stage.task`); too noisy for the plain view
         case .pipelineStarted(let pipeline, let stages):
             state = State()
             return ["[pipeline] \(clean(pipeline)) started: \(stages.count) \(stages.count == 1 ? "stage" : "stages") (\(stages.joined(separator: ", ")))"]
