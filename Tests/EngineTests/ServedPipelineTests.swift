@@ -288,10 +288,14 @@ struct ServedPipelineTests {
     /// GetTask has the output artifact and the final progress payload (progress 1) in the
     /// status message metadata; ListTasks lists the runs.
     @Test func subscribeGetAndList() async throws {
+        // The run holds after its first word until the second client is attached (its first
+        // event, the snapshot, has arrived): attached mid-run for certain, not by timing.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
         let plan = try loadPlan("""
             name: served-slow
             agents:
-              words: { builtin: words, with: { delay: 100ms } }
+              words: { builtin: gated, with: { gate: "\(gate.path)" } }
             stages:
               - id: slow
                 agent: words
@@ -321,6 +325,7 @@ struct ServedPipelineTests {
                     var text = ""
                     var events: [StreamResponse] = []
                     for try await event in second.subscribe(taskId: taskId) {
+                        if events.isEmpty { FileManager.default.createFile(atPath: gate.path, contents: Data()) }
                         events.append(event)
                         text += tracker.newText(in: event)
                     }

@@ -173,6 +173,30 @@ final class UpperAgent: AgentExecutor {
     }
 }
 
+/// Streams its input's words; after the first it holds until the file `gate` exists (at most
+/// 60 s), so a test can catch the run mid-stream for certain and release it when it has looked.
+struct GatedAgent: AgentExecutor {
+    let gate: String
+
+    func execute(_ context: RequestContext, updater: TaskUpdater) async throws {
+        try await updater.startWork()
+        // "a b c" streams as "a", " b", " c": the text is the input exactly.
+        let words = context.userInput.split(separator: " ").enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
+        for (i, word) in words.enumerated() {
+            try await updater.addArtifact(text: word, append: i > 0, lastChunk: false)
+            if i == 0 {
+                var waited = 0
+                while !FileManager.default.fileExists(atPath: gate), waited < 3000 {
+                    waited += 1
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+        try await updater.finishArtifact()
+        try await updater.complete()
+    }
+}
+
 /// Never answers: waits until cancelled.
 struct SilentAgent: AgentExecutor {
     func execute(_ context: RequestContext, updater: TaskUpdater) async throws {
@@ -188,6 +212,7 @@ enum TestAgents {
         .init(name: "lines", summary: "streams lines", parameters: [.init("count", .integer), .init("delay", .duration)]),
         .init(name: "upper", summary: "upper-cases", parameters: [.init("delay", .duration), .init("first_after", .integer)]),
         .init(name: "silent", summary: "never answers", parameters: []),
+        .init(name: "gated", summary: "holds after the first word until a file exists", parameters: [.init("gate", .string)]),
     ])
 
     static func registry(counter: CallCounter = CallCounter()) -> BuiltinAgentRegistry {
@@ -202,6 +227,9 @@ enum TestAgents {
             UpperAgent(delay: try s.duration("delay", default: .zero), firstAfter: try s.integer("first_after", default: 0, in: 0...1000))
         })
         registry.register(.init(name: "silent", summary: "", settings: [], example: "") { _ throws(BuiltinAgentError) in SilentAgent() })
+        registry.register(.init(name: "gated", summary: "", settings: [.init("gate", default: "", "")], example: "") { s throws(BuiltinAgentError) in
+            GatedAgent(gate: s.string("gate") ?? "")
+        })
         return registry
     }
 
