@@ -79,7 +79,7 @@ struct ForcedExit {
                     Terminal.err("\nforced exit\n")
                     exit(130)
                 }
-                Terminal.err("stopping (the runs are cancelled; press Ctrl-C again to quit at once)\n")
+                Terminal.err("stopping (the runs are canceled; press Ctrl-C again to quit at once)\n")
             }
             source.resume()
             return source
