@@ -126,7 +126,10 @@ struct HostileInputTests {
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(statuses[200, default: 0] > Self.cases / 3, "most requests got a JSON-RPC answer: \(statuses)")
         #expect(statuses[413, default: 0] > 0, "oversized bodies were refused: \(statuses)")
-        #expect(statuses[-1, default: 0] < Self.cases / 20, "few connections failed: \(statuses); \(dropped.prefix(5))")
+        // On failure, the server's own last words and the kinds of client errors, to diagnose
+        // the once-in-ten stall seen in the suite (the served process stopped answering).
+        let kinds = Dictionary(grouping: dropped.map { $0.split(separator: ":").last.map(String.init) ?? "" }, by: { $0 }).mapValues(\.count)
+        #expect(statuses[-1, default: 0] < Self.cases / 20, "few connections failed: \(statuses); kinds \(kinds); first \(dropped.prefix(5)); server stderr tail: \(server.stderrText().suffix(3000))")
 
         // Truncated and abandoned requests, on raw sockets.
         let streamBody = #"{"jsonrpc":"2.0","id":1,"method":"SendStreamingMessage","params":{"message":{"messageId":"m","role":"ROLE_USER","parts":[{"text":"\#(Array(repeating: "word", count: 400).joined(separator: " "))"}]}}}"#
