@@ -11,18 +11,14 @@ import Glibc
 @Suite("a2a-pipe serve/agent: start-up", .timeLimit(.minutes(3)))
 struct ServeStartupTests {
     static func pipeline() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("startup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent("tiny.yaml")
-        try """
-        name: tiny
-        agents:
-          echo: { builtin: echo }
-        stages:
-          - id: shout
-            agent: echo
-        """.write(to: file, atomically: true, encoding: .utf8)
-        return file
+        URL(fileURLWithPath: try RunPipelines.write("""
+            name: tiny
+            agents:
+              echo: { builtin: echo }
+            stages:
+              - id: shout
+                agent: echo
+            """, name: "tiny.yaml"))
     }
 
     /// Runs a command that must fail to listen; returns its exit status and stderr lines.
@@ -85,7 +81,7 @@ struct ServeStartupTests {
         let port = try #require(URL(string: url)?.port)
         // A request whose body never finishes: the graceful shutdown waits for it (up to its
         // 10 s bound), which is the wait a second Ctrl-C cuts short.
-        let held = try Self.connect(port: port)
+        let held = try RawHTTP.connect(port: port)
         defer { close(held) }
         let partial = Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"jsonrpc\"".utf8)
         _ = partial.withUnsafeBytes { send(held, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -113,18 +109,5 @@ struct ServeStartupTests {
         if status == nil { await server.stop() }
         #expect(status == 130, "a second SIGINT did not force the exit: \(server.stderrText())")
         #expect(server.stderrText().contains("forced exit"))
-    }
-
-    static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(fd >= 0 && connected == 0, "cannot connect to 127.0.0.1:\(port)")
-        return fd
     }
 }

@@ -238,27 +238,15 @@ struct CoreEngineTests {
 }
 
 @Suite struct ItemSplitterTests {
-    static let plan = """
-        name: split
-        agents:
-          words: { builtin: words, with: { delay: 0ms } }
-          echo: { builtin: echo }
-        stages:
-          - id: source
-            agent: words
-          - id: l
-            agent: echo
-            for_each: { from: source, split: lines }
-            input: "<{{ item }}>"
-          - id: p
-            agent: echo
-            for_each: { from: source, split: parts }
-            input: "<{{ item }}>"
-        output: "{{ stages.l.output }}|{{ stages.p.output }}"
-        """
-
-    static func jsonPlan() throws -> Plan {
-        try loadPlan("""
+    /// `source` streams the input word by word; one `for_each` echo stage per split mode.
+    static func plan(splits: [(id: String, split: String)], output: String) throws -> Plan {
+        let stages = splits.map { """
+              - id: \($0.id)
+                agent: echo
+                for_each: { from: source, split: \($0.split) }
+                input: "<{{ item }}>"
+            """ }.joined(separator: "\n")
+        return try loadPlan("""
             name: split
             agents:
               words: { builtin: words, with: { delay: 0ms } }
@@ -266,17 +254,17 @@ struct CoreEngineTests {
             stages:
               - id: source
                 agent: words
-              - id: j
-                agent: echo
-                for_each: { from: source, split: json }
-                input: "<{{ item }}>"
-            output: j
+            \(stages)
+            output: "\(output)"
             """)
     }
 
+    static func jsonPlan() throws -> Plan { try plan(splits: [("j", "json")], output: "{{ stages.j.output }}") }
+
     @Test func splitsAcrossChunks() async throws {
         let input = "[\"a b\", {\"k\": [1, 2]},\n 3]\n\nnext line"
-        let result = try await Engine(plan: try loadPlan(Self.plan), configuration: TestAgents.configuration()).run(input: input, sink: EventLog())
+        let plan = try Self.plan(splits: [("l", "lines"), ("p", "parts")], output: "{{ stages.l.output }}|{{ stages.p.output }}")
+        let result = try await Engine(plan: plan, configuration: TestAgents.configuration()).run(input: input, sink: EventLog())
         let parts = try #require(result.output).components(separatedBy: "|")
         #expect(parts[0] == "<[\"a b\", {\"k\": [1, 2]},>\n< 3]>\n<next line>\n")
         #expect(parts[1].hasPrefix("<[\"a >\n<b\", >\n"))
