@@ -12,14 +12,9 @@ enum Interrupt {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGINT, SIGTERM].map { sig in
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { continuation.yield(sig) }
-            source.resume()
-            return source
-        }
+        let watch = SignalWatch { sig, _ in continuation.yield(sig) }
         defer {
-            sources.forEach { $0.cancel() }
+            watch.cancel()
             continuation.finish()
         }
         do {

@@ -1,7 +1,6 @@
 import A2ASQLiteStore
 import A2AServer
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -65,32 +64,23 @@ enum ServerRunner {
 /// one asks for a graceful shutdown (the service group handles it), the second is the user
 /// saying they will not wait for it.
 struct ForcedExit {
-    private let sources: [any DispatchSourceSignal]
-
-    private init(sources: [any DispatchSourceSignal]) { self.sources = sources }
+    private let watch: SignalWatch
 
     static func arm() -> ForcedExit {
         let count = Counter()
-        let sources = [SIGINT, SIGTERM].map { sig in
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                // Signals that arrive together are coalesced into one event: `data` counts them.
-                if count.increment(by: Int(source.data)) >= 2 {
-                    Terminal.err("\nforced exit\n")
-                    exit(130)
-                }
-                Terminal.err("stopping (the runs are canceled; press Ctrl-C again to quit at once)\n")
+        return ForcedExit(watch: SignalWatch { _, n in
+            if count.increment(by: n) >= 2 {
+                Terminal.err("\nforced exit\n")
+                exit(130)
             }
-            source.resume()
-            return source
-        }
-        return ForcedExit(sources: sources)
+            Terminal.err("stopping (the runs are canceled; press Ctrl-C again to quit at once)\n")
+        })
     }
 
-    func disarm() { sources.forEach { $0.cancel() } }
+    func disarm() { watch.cancel() }
 
     private final class Counter: Sendable {
         private let value = Atomic<Int>(0)
-        func increment(by n: Int) -> Int { value.add(max(n, 1), ordering: .relaxed).newValue }
+        func increment(by n: Int) -> Int { value.add(n, ordering: .relaxed).newValue }
     }
 }
