@@ -18,8 +18,9 @@ public struct EchoAgent: AgentExecutor {
         }
         try await updater.startWork()
         try await pause(delay)
-        for chunk in input.wordChunks {
-            try await updater.addArtifact(text: chunk)
+        let chunks = input.wordChunks
+        for (i, chunk) in chunks.enumerated() {
+            try await updater.addArtifact(text: chunk, lastChunk: i == chunks.count - 1)
         }
         try await updater.complete()
     }

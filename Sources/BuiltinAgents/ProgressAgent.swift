@@ -21,7 +21,7 @@ public struct ProgressAgent: AgentExecutor {
             try await updater.progress(Double(step) / Double(steps), "step \(step) of \(steps)", metadata: ["step": .number(Double(step)), "steps": .number(Double(steps))])
         }
         let input = context.userInput
-        try await updater.addArtifact(text: input.isEmpty ? "done" : input)
+        try await updater.addArtifact(text: input.isEmpty ? "done" : input, lastChunk: true)
         try await updater.complete()
     }
 }

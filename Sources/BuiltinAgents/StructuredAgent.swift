@@ -36,7 +36,7 @@ public struct StructuredAgent: AgentExecutor {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         try await updater.addArtifact(
-            text: "",
+            text: "", lastChunk: true,
             metadata: ["type": "footer", "status": "complete", "items": .number(Double(items)), "processing_time": .number((seconds * 1000).rounded() / 1000)])
         try await updater.complete()
     }

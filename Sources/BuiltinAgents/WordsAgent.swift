@@ -18,9 +18,10 @@ public struct WordsAgent: AgentExecutor {
             return
         }
         try await updater.startWork()
-        for (i, chunk) in input.wordChunks.enumerated() {
+        let chunks = input.wordChunks
+        for (i, chunk) in chunks.enumerated() {
             if i > 0 { try await pause(delay) }
-            try await updater.addArtifact(text: chunk)
+            try await updater.addArtifact(text: chunk, lastChunk: i == chunks.count - 1)
         }
         try await updater.complete()
     }

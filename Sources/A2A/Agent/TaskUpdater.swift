@@ -14,11 +14,12 @@ import Synchronization
 /// the client's message in its history). The updater sends it before any other event unless
 /// ``submit()`` already did, or the agent answers with a single message (``reply(_:)-(Message)``).
 ///
-/// **Chunks.** ``addArtifact(text:artifactId:name:append:lastChunk:metadata:)`` holds the
-/// newest chunk back until the next one (or the end of the task) arrives, so `lastChunk`
-/// marks the real last chunk; `append` is set from the second chunk of an artifact on. A
-/// status update in between sends the held chunk first (order is kept); the artifact is then
-/// closed at the end with an empty `lastChunk` chunk.
+/// **Chunks.** ``addArtifact(text:artifactId:name:append:lastChunk:metadata:)`` sends each
+/// chunk the moment it is called: no chunk waits for the next one. `append` is set from the
+/// second chunk of an artifact on. An agent that knows which chunk is its last passes
+/// `lastChunk: true` with it; an artifact still open when the task ends (or at
+/// ``finishArtifact(_:)``) is closed with an empty `lastChunk` chunk, which A2A clients join
+/// as nothing.
 ///
 /// Use one updater from one task at a time: events are sent in call order.
 public struct TaskUpdater: Sendable {
@@ -108,8 +109,8 @@ public struct TaskUpdater: Sendable {
 
     /// Asks the client for input and waits for the answer, keeping this run going: the task
     /// goes `input-required` with `question` (streams end, blocking requests are answered), and
-    /// the client's next message on the task is returned here. Held artifact chunks are sent
-    /// but artifacts stay open, so their chunks continue after the answer (with `append`).
+    /// the client's next message on the task is returned here. Artifacts stay open, so their
+    /// chunks continue after the answer (with `append`).
     ///
     /// - Throws: ``AgentInputError/unavailable`` when the sink cannot wait for an answer (an
     ///   in-process run; nothing was sent, so the agent may fall back to ``requireInput(_:)``),
@@ -153,13 +154,12 @@ public struct TaskUpdater: Sendable {
     /// - Parameters:
     ///   - append: `nil` (the default) appends from the artifact's second chunk on; `false`
     ///     replaces the artifact, `true` appends.
-    ///   - lastChunk: `nil` (the default) holds the chunk back until the next chunk or the end
-    ///     of the task, so the real last chunk carries `lastChunk`; `true` closes the artifact
-    ///     with this chunk; `false` sends it at once and keeps the artifact open.
+    ///   - lastChunk: `true` closes the artifact with this chunk; `false` (the default) keeps
+    ///     it open. Either way the chunk is sent at once.
     ///   - metadata: per-chunk metadata, sent as the event's metadata.
     public func addArtifact(
         text: String, artifactId: String = TaskUpdater.defaultArtifactId, name: String? = nil,
-        append: Bool? = nil, lastChunk: Bool? = nil, metadata: JSONObject? = nil
+        append: Bool? = nil, lastChunk: Bool = false, metadata: JSONObject? = nil
     ) async throws {
         try await addArtifact(parts: [.text(text)], artifactId: artifactId, name: name, append: append, lastChunk: lastChunk, metadata: metadata)
     }
@@ -168,7 +168,7 @@ public struct TaskUpdater: Sendable {
     /// ``addArtifact(text:artifactId:name:append:lastChunk:metadata:)``.
     public func addArtifact(
         parts: [Part], artifactId: String = TaskUpdater.defaultArtifactId, name: String? = nil,
-        append: Bool? = nil, lastChunk: Bool? = nil, metadata: JSONObject? = nil
+        append: Bool? = nil, lastChunk: Bool = false, metadata: JSONObject? = nil
     ) async throws {
         let events = state.chunk(
             parts: parts.isEmpty ? [.text("")] : parts, artifactId: artifactId, name: name,
@@ -176,7 +176,7 @@ public struct TaskUpdater: Sendable {
         try await send(events)
     }
 
-    /// Sends the held chunk of an artifact as its last one (or an empty closing chunk).
+    /// Closes an open artifact with an empty `lastChunk` chunk (nothing if it is not open).
     public func finishArtifact(_ artifactId: String = TaskUpdater.defaultArtifactId) async throws {
         try await send(state.close(artifactId: artifactId, template: self))
     }
@@ -207,20 +207,15 @@ public struct TaskUpdater: Sendable {
     }
 }
 
-/// The updater's bookkeeping: whether the task was announced, and the held chunk of each
-/// open artifact.
+/// The updater's bookkeeping: whether the task was announced or ended, and which artifacts
+/// are open (in the order they were opened, so they close in that order).
 final class UpdaterState: Sendable {
-    struct ArtifactState {
-        var open = false
-        var held: TaskArtifactUpdateEvent?
-    }
-
     struct State {
         var initialTask: A2ATask
         var announced = false
         var ended = false
-        var artifacts: [String: ArtifactState] = [:]
-        var order: [String] = []
+        /// Open artifacts, oldest first; an artifact leaves the list when it is closed.
+        var open: [String] = []
     }
 
     private let state: Mutex<State>
@@ -258,93 +253,58 @@ final class UpdaterState: Sendable {
         state.withLock { s in
             guard !s.ended else { return [] }
             var out = Self.announce(&s)
-            out += Self.flush(&s, asLast: event.status.state.endsStream, template: template)
-            if event.status.state.endsStream { s.ended = true }
+            if event.status.state.endsStream {
+                out += s.open.map { .artifactUpdate(Self.closing($0, template: template)) }
+                s.open = []
+                s.ended = true
+            }
             out.append(.statusUpdate(event))
             return out
         }
     }
 
-    /// The events that must precede a pause for input: the task if not yet announced, and
-    /// every held chunk (artifacts stay open). `nil` once the task has ended.
+    /// The events that must precede a pause for input: the task if not yet announced
+    /// (artifacts stay open). `nil` once the task has ended.
     func pause(template: TaskUpdater) -> [StreamResponse]? {
         state.withLock { s in
             guard !s.ended else { return nil }
-            return Self.announce(&s) + Self.flush(&s, asLast: false, template: template)
+            return Self.announce(&s)
         }
     }
 
     func chunk(
-        parts: [Part], artifactId: String, name: String?, append: Bool?, lastChunk: Bool?,
+        parts: [Part], artifactId: String, name: String?, append: Bool?, lastChunk: Bool,
         metadata: JSONObject?, template: TaskUpdater
     ) -> [StreamResponse] {
         state.withLock { s in
             guard !s.ended else { return [] }
             var out = Self.announce(&s)
-            var a = s.artifacts[artifactId] ?? ArtifactState()
-            if s.artifacts[artifactId] == nil { s.order.append(artifactId) }
-            if let held = a.held {
-                out.append(.artifactUpdate(held))
-                a.held = nil
-            }
-            var event = TaskArtifactUpdateEvent(
+            let open = s.open.contains(artifactId)
+            let event = TaskArtifactUpdateEvent(
                 taskId: template.taskId, contextId: template.contextId,
-                artifact: Artifact(artifactId: artifactId, name: a.open ? nil : name, parts: parts),
-                append: append ?? a.open, lastChunk: false, metadata: metadata)
-            switch lastChunk {
-            case nil:
-                a.held = event
-                a.open = true
-            case true?:
-                event.lastChunk = true
-                out.append(.artifactUpdate(event))
-                a.open = false
-            case false?:
-                out.append(.artifactUpdate(event))
-                a.open = true
+                artifact: Artifact(artifactId: artifactId, name: open ? nil : name, parts: parts),
+                append: append ?? open, lastChunk: lastChunk, metadata: metadata)
+            if lastChunk {
+                s.open.removeAll { $0 == artifactId }
+            } else if !open {
+                s.open.append(artifactId)
             }
-            s.artifacts[artifactId] = a
+            out.append(.artifactUpdate(event))
             return out
         }
     }
 
     func close(artifactId: String, template: TaskUpdater) -> [StreamResponse] {
         state.withLock { s in
-            guard !s.ended, var a = s.artifacts[artifactId], a.open else { return [] }
-            var out = Self.announce(&s)
-            out.append(.artifactUpdate(Self.closing(&a, id: artifactId, template: template)))
-            s.artifacts[artifactId] = a
-            return out
+            guard !s.ended, s.open.contains(artifactId) else { return [] }
+            s.open.removeAll { $0 == artifactId }
+            return Self.announce(&s) + [.artifactUpdate(Self.closing(artifactId, template: template))]
         }
     }
 
-    /// Sends every held chunk; with `asLast`, closes every open artifact.
-    private static func flush(_ s: inout State, asLast: Bool, template: TaskUpdater) -> [StreamResponse] {
-        var out: [StreamResponse] = []
-        for id in s.order {
-            guard var a = s.artifacts[id], a.open else { continue }
-            if asLast {
-                out.append(.artifactUpdate(closing(&a, id: id, template: template)))
-            } else if let held = a.held {
-                out.append(.artifactUpdate(held))
-                a.held = nil
-            }
-            s.artifacts[id] = a
-        }
-        return out
-    }
-
-    /// The held chunk marked last, or an empty closing chunk.
-    private static func closing(_ a: inout ArtifactState, id: String, template: TaskUpdater) -> TaskArtifactUpdateEvent {
-        defer {
-            a.held = nil
-            a.open = false
-        }
-        if var held = a.held {
-            held.lastChunk = true
-            return held
-        }
-        return TaskArtifactUpdateEvent(
+    /// The empty chunk that closes an open artifact.
+    private static func closing(_ id: String, template: TaskUpdater) -> TaskArtifactUpdateEvent {
+        TaskArtifactUpdateEvent(
             taskId: template.taskId, contextId: template.contextId,
             artifact: Artifact(artifactId: id, parts: [.text("")]), append: true, lastChunk: true)
     }

@@ -16,9 +16,11 @@ struct BuiltinStageAgent: StageAgent {
     var label: String { location.map { "\(name) at \($0)" } ?? "builtin \(name)" }
     var enginePolicesIdle: Bool { true }
 
-    /// The interpreter shared with the sink (events arrive one at a time, in order).
+    /// The interpreter shared with the sink (events arrive one at a time, in order), and the
+    /// first error the engine's own `emit` threw (an output cap, say).
     final class State: Sendable {
         let interpreter = Mutex(TaskEventInterpreter())
+        let emitError = Mutex<(any Error)?>(nil)
     }
 
     func run(_ call: AgentCall, emit: @escaping @Sendable (AgentOutput) async throws -> Void) async throws {
@@ -27,8 +29,13 @@ struct BuiltinStageAgent: StageAgent {
         while true {
             let sink = ClosureEventSink { event in
                 let reading = state.interpreter.withLock { $0.read(event) }
-                if !reading.text.isEmpty { try await emit(.text(reading.text)) }
-                if let p = reading.progress { try await emit(.progress(p, message: reading.message)) }
+                do {
+                    if !reading.text.isEmpty { try await emit(.text(reading.text)) }
+                    if let p = reading.progress { try await emit(.progress(p, message: reading.message)) }
+                } catch {
+                    state.emitError.withLock { $0 = $0 ?? error }
+                    throw error
+                }
             }
             let updater = TaskUpdater(sink: sink, context: context)
             do {
@@ -37,6 +44,9 @@ struct BuiltinStageAgent: StageAgent {
             } catch {
                 if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 await updater.finish(error: error)
+                // The engine refused the output (an output cap): that is the stage's failure,
+                // whatever the agent made of it.
+                if let refused = state.emitError.withLock({ $0 }) { throw refused }
                 if !state.interpreter.withLock({ $0.isSettled }) { throw error }
             }
             try Task.checkCancellation()

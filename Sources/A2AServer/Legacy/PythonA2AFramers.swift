@@ -38,6 +38,9 @@ struct PythonA2AChunkFramer: EventFramer {
             emitted[u.artifact.artifactId] = base + text.utf8.count
             var meta = u.artifact.metadata ?? JSONObject()
             if let m = u.metadata { for (k, v) in m { meta[k] = v } }
+            // An empty chunk that only closes the artifact says nothing here: the stream's
+            // own closing chunk marks the end.
+            if text.isEmpty, meta.isEmpty { return }
             chunk(text, meta: meta, into: &buffer)
         case .statusUpdate(let u):
             switch u.status.state {
