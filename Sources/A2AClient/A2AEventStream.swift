@@ -96,7 +96,7 @@ struct OpenStream {
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
             if ended { return nil }
-            guard let reader else {
+            guard reader != nil else {
                 ended = true
                 return nil
             }
@@ -108,7 +108,7 @@ struct OpenStream {
             } catch let error as SSEDecodingError {
                 throw A2AClientError(url: url, method: method, kind: .invalidResponse("\(error)"))
             }
-            guard let chunk = try await reader.next(url: url, operation: method, transport: client.transport) else {
+            guard let chunk = try await reader!.next(url: url, operation: method, transport: client.transport) else {
                 decoder.finish()
                 ended = true
                 if let tail = try await atEOF(client: client) { pending.append(contentsOf: tail) }

@@ -8,7 +8,6 @@ import A2A
 /// reported, so a dropped stream can be resumed without losing or repeating text.
 public struct ArtifactTextTracker: Sendable {
     private var emitted: [String: Int] = [:]  // artifactId -> UTF-8 bytes reported
-    private var order: [String] = []
 
     public init() {}
 
@@ -51,7 +50,6 @@ public struct ArtifactTextTracker: Sendable {
     public var hasText: Bool { emitted.values.contains { $0 > 0 } }
 
     private mutating func record(_ id: String, adding count: Int) {
-        if emitted[id] == nil { order.append(id) }
         emitted[id, default: 0] += count
     }
 

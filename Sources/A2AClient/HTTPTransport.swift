@@ -65,7 +65,7 @@ struct HTTPTransport: Sendable {
 
     /// Reads a whole (bounded) body, with the idle bound between chunks.
     func collect(_ response: HTTPClientResponse, url: String, operation: String) async throws -> ByteBuffer {
-        let reader = BodyReader(response.body, idleTimeout: configuration.idleTimeout)
+        var reader = BodyReader(response.body, idleTimeout: configuration.idleTimeout)
         var out = ByteBuffer()
         while let chunk = try await reader.next(url: url, operation: operation, transport: self) {
             guard out.readableBytes + chunk.readableBytes <= configuration.maxResponseBytes else {
@@ -111,47 +111,5 @@ struct HTTPTransport: Sendable {
     static func nanoseconds(_ d: Duration) -> Int64 {
         let (s, atto) = d.components
         return s * 1_000_000_000 + atto / 1_000_000_000
-    }
-}
-
-/// Reads a response body chunk by chunk, failing when the peer stays silent longer than the
-/// idle bound.
-///
-/// The bound only counts time spent waiting for the peer: while the consumer is busy (and
-/// backpressure stops reading), no clock runs. AsyncHTTPClient's own read timeout would also
-/// fire then, which is why it is not used.
-struct BodyReader: Sendable {
-    /// Holds the body iterator so one child task at a time can call `next()` on it while the
-    /// idle timer runs beside it. Only ever touched by the task that currently owns the read;
-    /// the reader awaits that task before touching it again, hence `@unchecked Sendable`.
-    final class IteratorBox: @unchecked Sendable {
-        var iterator: HTTPClientResponse.Body.AsyncIterator
-        init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
-    }
-
-    let box: IteratorBox
-    let idleTimeout: Duration
-
-    init(_ body: HTTPClientResponse.Body, idleTimeout: Duration) {
-        self.box = IteratorBox(body.makeAsyncIterator())
-        self.idleTimeout = idleTimeout
-    }
-
-    func next(url: String, operation: String, transport: HTTPTransport) async throws -> ByteBuffer? {
-        let box = self.box
-        let timeout = idleTimeout
-        do {
-            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask { try await box.iterator.next() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw A2AClientError(url: url, method: operation, kind: .idleTimeout(timeout))
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
-        } catch {
-            throw transport.mapError(error, url: url, operation: operation)
-        }
     }
 }
