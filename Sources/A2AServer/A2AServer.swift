@@ -57,7 +57,8 @@ public final class A2AServer: Service, Sendable {
     ) {
         self.configuration = configuration
         self.logger = logger
-        let store = store ?? InMemoryTaskStore(maxTasks: configuration.maxStoredTasks, finishedTaskTTL: configuration.finishedTaskTTL)
+        let store = store ?? InMemoryTaskStore(
+            maxTasks: configuration.maxStoredTasks, finishedTaskTTL: configuration.finishedTaskTTL, maxFinishedBytes: configuration.maxStoredBytes)
         runner = TaskRunner()
         manager = TaskManager(executor: agent, store: store, runner: runner, configuration: configuration)
         cardEndpoint = AgentCardEndpoint(template: card, cacheControl: configuration.cardCacheControl, requiresBearerToken: configuration.authentication != nil)

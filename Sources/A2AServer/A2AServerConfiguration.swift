@@ -17,6 +17,8 @@ public struct A2AServerConfiguration: Sendable {
     public var slowSubscriberTimeout: Duration
     /// Tasks kept by the default in-memory store (finished ones are evicted first).
     public var maxStoredTasks: Int
+    /// The byte budget of the default in-memory store for finished tasks (oldest evicted first).
+    public var maxStoredBytes: Int
     /// How long the default store keeps a finished task.
     public var finishedTaskTTL: Duration
     /// How long python-a2a `message_id`s are remembered to join retries to their run.
@@ -56,6 +58,7 @@ public struct A2AServerConfiguration: Sendable {
         subscriberBufferCapacity: Int = 512,
         slowSubscriberTimeout: Duration = .seconds(30),
         maxStoredTasks: Int = 10_000,
+        maxStoredBytes: Int = InMemoryTaskStore.defaultMaxFinishedBytes,
         finishedTaskTTL: Duration = .seconds(3600),
         legacyDeduplicationWindow: Duration = .seconds(120),
         legacyDeduplicationCapacity: Int = 1024,
@@ -73,6 +76,7 @@ public struct A2AServerConfiguration: Sendable {
         self.subscriberBufferCapacity = subscriberBufferCapacity
         self.slowSubscriberTimeout = slowSubscriberTimeout
         self.maxStoredTasks = maxStoredTasks
+        self.maxStoredBytes = maxStoredBytes
         self.finishedTaskTTL = finishedTaskTTL
         self.legacyDeduplicationWindow = legacyDeduplicationWindow
         self.legacyDeduplicationCapacity = legacyDeduplicationCapacity

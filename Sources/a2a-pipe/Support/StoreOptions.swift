@@ -18,6 +18,13 @@ struct StoreOptions: ParsableArguments {
     var maxTasks = 10_000
 
     @Option(
+        name: .customLong("max-store-bytes"),
+        help: ArgumentHelp(
+            "With --store memory: keep finished tasks up to about this many bytes of text and data (bytes, or with KiB/MiB/GiB); beyond it the oldest finished ones are deleted (running ones never, nor the newest finished one).",
+            valueName: "size"))
+    var maxStoreBytes = ByteSize(InMemoryTaskStore.defaultMaxFinishedBytes)
+
+    @Option(
         name: .customLong("task-ttl"),
         help: ArgumentHelp("Forget a finished task this long after it finished (ms, s, m or h: 30m, 24h).", valueName: "duration"))
     var taskTTL = "24h"
@@ -53,6 +60,7 @@ struct StoreOptions: ParsableArguments {
         _ = try kind
         _ = try ttl
         guard maxTasks >= 1 else { throw ValidationError("--max-tasks must be at least 1") }
+        guard maxStoreBytes.bytes > 0 else { throw ValidationError("--max-store-bytes must be positive") }
     }
 
     /// The store and its service, or the error on stderr and exit 1 (an unopenable file).
@@ -69,7 +77,7 @@ struct StoreOptions: ParsableArguments {
     func makeStore(logger: Logger) async throws -> (store: any TaskStore, durable: SQLiteTaskStore?) {
         switch try kind {
         case .memory:
-            return (InMemoryTaskStore(maxTasks: maxTasks, finishedTaskTTL: try ttl), nil)
+            return (InMemoryTaskStore(maxTasks: maxTasks, finishedTaskTTL: try ttl, maxFinishedBytes: maxStoreBytes.bytes), nil)
         case .sqlite(let path):
             let store = try await SQLiteTaskStore.open(path: path, maxTasks: maxTasks, finishedTaskTTL: try ttl, logger: logger)
             let interrupted = await store.interruptedAtOpen
