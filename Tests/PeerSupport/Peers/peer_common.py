@@ -14,6 +14,11 @@ every scenario:
                             "released" or "timed out"), then echo the rest. A test that must
                             catch the peer mid-stream holds it there until it has looked, and
                             can prove from "<path>.passed" what the peer did when.
+* ``step:<path> words...``-> lockstep: after word i (all but the last), wait until the file
+                            "<path>.<i>" exists (at most STEP_SECONDS), logging "step i
+                            released" or "step i timed out" to "<path>.log". A client that
+                            creates "<path>.<i>" only once it has received word i proves that
+                            each word reached it before the next one was sent.
 * anything else          -> echo the words, 0.05 s after each word
 """
 
@@ -30,6 +35,7 @@ DIRECT_MESSAGE = "Direct message response"
 FAIL_CHUNK = "partial "
 DEFAULT_FAIL_MESSAGE = "peer failure requested"
 GATE_SECONDS = 60.0
+STEP_SECONDS = 30.0
 
 
 @dataclass
@@ -39,6 +45,7 @@ class Behaviour:
     delay: float = DEFAULT_DELAY
     error: str = DEFAULT_FAIL_MESSAGE
     gate: str = ""  # a file path: hold after the first word until it exists
+    step: str = ""  # a path prefix: after word i, hold until "<step>.<i>" exists
 
 
 def parse_behaviour(text: str) -> Behaviour:
@@ -53,16 +60,19 @@ def parse_behaviour(text: str) -> Behaviour:
     tokens = stripped.split()
     delay = DEFAULT_DELAY
     gate = ""
-    while tokens and (tokens[0].startswith("slow:") or tokens[0].startswith("gate:")):
+    step = ""
+    while tokens and tokens[0].startswith(("slow:", "gate:", "step:")):
         if tokens[0].startswith("gate:"):
             gate = tokens[0][5:]
+        elif tokens[0].startswith("step:"):
+            step = tokens[0][5:]
         else:
             try:
                 delay = max(0.0, float(tokens[0][5:]))
             except ValueError:
                 pass
         tokens = tokens[1:]
-    return Behaviour(kind="echo", words=tokens or ["(empty)"], delay=delay, gate=gate)
+    return Behaviour(kind="echo", words=tokens or ["(empty)"], delay=delay, gate=gate, step=step)
 
 
 async def pause_after(behaviour: Behaviour, index: int) -> None:
@@ -77,6 +87,19 @@ async def pause_after(behaviour: Behaviour, index: int) -> None:
         log("gate %s %s" % (behaviour.gate, outcome))
         with open(behaviour.gate + ".passed", "w", encoding="utf-8") as f:
             f.write(outcome + "\n")
+        return
+    if behaviour.step:
+        await asyncio.sleep(behaviour.delay)
+        if index == len(behaviour.words) - 1:
+            return
+        path = "%s.%d" % (behaviour.step, index)
+        waited = 0.0
+        while not os.path.exists(path) and waited < STEP_SECONDS:
+            await asyncio.sleep(0.01)
+            waited += 0.01
+        outcome = "released" if os.path.exists(path) else "timed out"
+        with open(behaviour.step + ".log", "a", encoding="utf-8") as f:
+            f.write("step %d %s\n" % (index, outcome))
         return
     await asyncio.sleep(behaviour.delay)
 
