@@ -169,12 +169,16 @@ private struct Scanner {
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
+        var high: UInt8 = 0  // the OR of every byte: below 0x80 means all ASCII
         // Fast path: no escapes.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8 as it stands; `String(validating:as:)` is generic and
+                // costs a metadata lookup per call, a tenth of a relay's time (issue 14).
+                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw JSONParseError(offset: start, reason: "a string is not valid UTF-8")
                 }
@@ -182,6 +186,7 @@ private struct Scanner {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character inside a string must be escaped") }
+            high |= byte
             index += 1
         }
         guard index < bytes.count else { throw error("unterminated string") }

@@ -14,8 +14,14 @@ public struct PipelineSnapshot: Sendable, Equatable {
         public var done: Int
         public var running: Int
         public var total: Int?
-        /// The last non-empty line of output, for display.
-        public var lastLine: String
+        /// The last non-empty line of output, for display (at most 200 characters).
+        public var lastLine: String {
+            get { line.utf8.count <= Self.maxLine ? line : String(line.suffix(Self.maxLine)) }
+            set { line = newValue }
+        }
+        /// `lastLine`, possibly longer: cut to its last 200 characters when read, not on every
+        /// chunk (cutting a `String` by characters is the costly part of following a stream).
+        var line: String
         /// The agent's latest progress message, or the question it asked.
         public var message: String?
         /// When the stage started and (once over) how long it took.
@@ -33,7 +39,7 @@ public struct PipelineSnapshot: Sendable, Equatable {
             attempt = 0
             done = 0
             running = 0
-            lastLine = ""
+            line = ""
         }
     }
 
@@ -139,11 +145,29 @@ public struct PipelineSnapshot: Sendable, Equatable {
 extension PipelineSnapshot.Stage {
     static let maxLine = 200
 
+    /// Whether a UTF-8 byte may begin a character that `Character.isNewline` accepts: LF, VT,
+    /// FF, CR, or the lead byte of NEL (U+0085) or LS/PS (U+2028, U+2029).
+    static func mayStartNewline(_ byte: UInt8) -> Bool {
+        (0x0A...0x0D).contains(byte) || byte == 0xC2 || byte == 0xE2
+    }
+
     /// Folds a chunk of output into the display line: the line being written by the item that
     /// produced it, or its last complete line when the chunk ended one.
     mutating func appendOutput(_ text: String, item: Int?) {
         let key = item ?? -1
-        var buffer = (partialLines[key] ?? "") + text
+        var buffer = partialLines.removeValue(forKey: key) ?? ""
+        if !text.utf8.contains(where: Self.mayStartNewline) {
+            // The common case, a chunk inside a line: append in place, and cut the partial line
+            // down only once it is well past the display width.
+            buffer += text
+            if buffer.utf8.count > 4 * Self.maxLine { buffer = String(buffer.suffix(Self.maxLine)) }
+            if !text.unicodeScalars.allSatisfy(\.properties.isWhitespace) || !buffer.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                line = buffer
+            }
+            partialLines[key] = buffer
+            return
+        }
+        buffer += text
         if let lastBreak = buffer.lastIndex(where: \.isNewline) {
             let complete = buffer[..<lastBreak]
             let rest = String(buffer[buffer.index(after: lastBreak)...])
