@@ -129,6 +129,14 @@ struct HostileInputTests {
         // On failure, the server's own last words and the kinds of client errors, to diagnose
         // the once-in-ten stall seen in the suite (the served process stopped answering).
         let kinds = Dictionary(grouping: dropped.map { $0.split(separator: ":").last.map(String.init) ?? "" }, by: { $0 }).mapValues(\.count)
+        if statuses[-1, default: 0] >= Self.cases / 20 {
+            // Which side stopped: a fresh raw connection that bypasses the test's HTTP client.
+            let probe = try? await Task.detached {
+                try RawHTTP.exchange(port: port, Array("GET /.well-known/agent-card.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8), readBytes: 12, timeoutSeconds: 5)
+            }.value
+            let answer = probe.map { String(decoding: $0.prefix(12), as: UTF8.self) } ?? "no answer"
+            Issue.record("a fresh raw connection to the server got: \(answer); last dropped: \(dropped.suffix(3))")
+        }
         #expect(statuses[-1, default: 0] < Self.cases / 20, "few connections failed: \(statuses); kinds \(kinds); first \(dropped.prefix(5)); server stderr tail: \(server.stderrText().suffix(3000))")
 
         // Truncated and abandoned requests, on raw sockets.

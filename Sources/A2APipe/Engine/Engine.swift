@@ -199,12 +199,15 @@ struct RunExecution: Sendable {
             case .pythonA2A: .pythonA2A
             }
             let headers = agent.headers.map { (name: $0.name, value: $0.value.render(values)) }
-            let client = A2AClient(url: url, configuration: A2AClientConfiguration(
-                dialect: dialect, headers: headers, idleTimeout: stage.idleTimeout ?? configuration.defaultIdleTimeout))
+            let clientConfiguration = A2AClientConfiguration(
+                dialect: dialect, headers: headers, idleTimeout: stage.idleTimeout ?? configuration.defaultIdleTimeout)
+            let cache = configuration.remoteClients
+            let client = cache?.client(url: url, configuration: clientConfiguration) ?? A2AClient(url: url, configuration: clientConfiguration)
             let launcher = self.launcher
             return RemoteStageAgent(
                 client: client, cancelTimeout: configuration.cancelTimeout, onInputRequired: configuration.onInputRequired,
-                diagnose: { await launcher.diagnosis(url: url) })
+                diagnose: { await launcher.diagnosis(url: url) },
+                onFailure: { cache?.evict(client) })
         case .builtin(let name, let with):
             let parameters = BuiltinAgentCatalog.standard[name]
             var settings: [String: String] = [:]

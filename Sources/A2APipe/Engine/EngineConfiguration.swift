@@ -70,6 +70,9 @@ public struct EngineConfiguration: Sendable {
     /// fails with an error that quotes the question. An ``Engine`` calls it for one question at
     /// a time (a stage asking while another's question is open waits its turn).
     public var onInputRequired: (@Sendable (InputRequest) async throws -> String?)?
+    /// Remote agents' clients kept across runs (a served pipeline sets one); `nil`: every run
+    /// makes its own, and fetches each agent's card again.
+    public var remoteClients: RemoteClientCache?
 
     /// Creates a configuration; every value has a default.
     public init(
@@ -81,7 +84,8 @@ public struct EngineConfiguration: Sendable {
         launcher: AgentLauncher? = nil,
         cancelTimeout: Duration = .seconds(3),
         defaultIdleTimeout: Duration = .seconds(60),
-        onInputRequired: (@Sendable (InputRequest) async throws -> String?)? = nil
+        onInputRequired: (@Sendable (InputRequest) async throws -> String?)? = nil,
+        remoteClients: RemoteClientCache? = nil
     ) {
         self.retainOutput = retainOutput
         self.maxRetainedOutputBytes = maxRetainedOutputBytes
@@ -92,6 +96,7 @@ public struct EngineConfiguration: Sendable {
         self.cancelTimeout = cancelTimeout
         self.defaultIdleTimeout = defaultIdleTimeout
         self.onInputRequired = onInputRequired
+        self.remoteClients = remoteClients
     }
 }
 

@@ -14,6 +14,8 @@ struct RemoteStageAgent: StageAgent {
     let onInputRequired: (@Sendable (InputRequest) async throws -> String?)?
     /// Says why the agent may be unreachable (a launched process that died, with its stderr tail).
     let diagnose: @Sendable () async -> String?
+    /// Called when an attempt fails (a cached client is then dropped).
+    var onFailure: @Sendable () -> Void = {}
 
     var label: String { client.url }
     var enginePolicesIdle: Bool { false }
@@ -53,6 +55,7 @@ struct RemoteStageAgent: StageAgent {
             }
             try interpreter.checkOutcome()
         } catch {
+            if !(error is CancellationError) { onFailure() }
             if let id = interpreter.taskId, !id.isEmpty, !interpreter.isSettled {
                 await RemoteCancellation.cancel(taskId: id, client: client, within: cancelTimeout)
             }

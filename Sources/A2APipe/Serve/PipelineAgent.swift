@@ -19,7 +19,9 @@ import Synchronization
 public struct PipelineAgent: AgentExecutor {
     /// The pipeline.
     public let plan: Plan
-    /// How runs are executed (share one ``AgentLauncher`` across runs).
+    /// How runs are executed (share one ``AgentLauncher`` across runs). Its
+    /// ``EngineConfiguration/remoteClients`` is set if it was not, so the runs share the
+    /// remote agents' clients (their cards are not fetched on every run).
     public let configuration: EngineConfiguration
     /// The smallest gap between two progress updates that only change numbers; a stage
     /// changing state is always sent at once.
@@ -27,6 +29,8 @@ public struct PipelineAgent: AgentExecutor {
 
     public init(plan: Plan, configuration: EngineConfiguration = .init(), progressInterval: Duration = .milliseconds(100)) {
         self.plan = plan
+        var configuration = configuration
+        if configuration.remoteClients == nil { configuration.remoteClients = RemoteClientCache() }
         self.configuration = configuration
         self.progressInterval = progressInterval
     }
