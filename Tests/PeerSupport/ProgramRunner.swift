@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,15 +66,51 @@ public final class RunningProgram: Sendable {
     public func stop() async { _ = await child.stop() }
 }
 
-/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released), for
-/// agents that must be started on a known port (`launch:`).
+/// A TCP port on 127.0.0.1 that was free a moment ago, for agents that must be started on a
+/// known port (`launch:`).
+///
+/// Chosen below the kernel's ephemeral range (`ip_local_port_range`), never the same twice in
+/// this process: a port the kernel hands out for `bind(0)` comes from that range, and so do the
+/// local ports of the suite's many outgoing connections, one of which could take it between
+/// this check and the agent's own bind ("Address already in use", seen once in the suite).
 public func freePort() throws -> Int {
+    let low = ephemeralPortRangeStart()
+    if low > 12_000 {
+        for _ in 0..<500 {
+            let candidate = Int.random(in: 10_000..<low)
+            let fresh = handedOutPorts.withLock { $0.insert(candidate).inserted }
+            if fresh, try canBind(port: candidate) { return candidate }
+        }
+    }
+    return try boundPort(0)
+}
+
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// The first port of the kernel's ephemeral range (32768 if it cannot be read).
+func ephemeralPortRangeStart() -> Int {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32_768
+}
+
+/// Whether `port` on 127.0.0.1 can be bound right now.
+func canBind(port: Int) throws -> Bool {
+    do {
+        _ = try boundPort(port)
+        return true
+    } catch PeerSupportError.systemCallFailed(call: "bind", errno: _) {
+        return false
+    }
+}
+
+/// Binds `port` (0: any) on 127.0.0.1, releases it, and returns the port that was bound.
+func boundPort(_ port: Int) throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw PeerSupportError.systemCallFailed(call: "socket", errno: errno) }
     defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     let bound = withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
