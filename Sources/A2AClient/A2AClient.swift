@@ -237,9 +237,21 @@ public final class A2AClient: Sendable {
         }
         let request = JSONRPCRequest(id: .string(IDs.make()), method: method, params: params)
         let http = transport.request(url: url, method: .POST, accept: "application/json", versionHeader: endpoint.dialect.versionHeader, body: JSONWriter.bytes(request.json))
-        let response = try await transport.execute(http, operation: method)
-        let body = try await transport.collect(response, url: url, operation: method)
-        return (try Self.readRPCResult(body, status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), url: url, method: method), method)
+        // A read is asked once more when the connection is lost: a pooled keep-alive connection
+        // that the agent closed just as it was reused fails that way (uvicorn, seen in the
+        // suite), and reading twice changes nothing. Sends and cancels are never repeated.
+        let retries = operation == .getTask || operation == .listTasks ? 1 : 0
+        for attempt in 0...retries {
+            do {
+                let response = try await transport.execute(http, operation: method)
+                let body = try await transport.collect(response, url: url, operation: method)
+                return (try Self.readRPCResult(body, status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), url: url, method: method), method)
+            } catch let error as A2AClientError {
+                guard attempt < retries, case .connectionLost = error.kind else { throw error }
+                logger.debug("retrying a read whose connection was lost", metadata: ["url": "\(url)", "method": "\(method)"])
+            }
+        }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     /// Reads a JSON-RPC reply body: the result, or the error as ``A2AClientError/Kind/rpc(_:)``.

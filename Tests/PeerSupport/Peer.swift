@@ -21,6 +21,9 @@ public enum FaultMode: String, Sendable, CaseIterable, CustomStringConvertible {
     case stall
     /// 1.0 card; every POST answers HTTP 500 `{"detail":"boom"}`.
     case error500
+    /// 1.0 card; odd-numbered POSTs close the connection without a reply, even ones answer
+    /// (GetTask: working; CancelTask: canceled).
+    case closefirst
 
     public var description: String { rawValue }
 }

@@ -25,6 +25,10 @@ Modes (every mode except ``html`` serves a valid A2A 1.0 agent card at
   ``: keep-alive`` comments every 0.2 s for ``STALL_KEEPALIVE_SECONDS`` (env, default 2), then
   nothing at all for 60 s, then closes. ``GetTask`` answers the task, still working.
 * ``error500``: every POST answers HTTP 500 ``application/json`` ``{"detail":"boom"}``.
+* ``closefirst``: POSTs are counted; the 1st, 3rd, 5th… close the connection without a reply
+  (as a server closing a keep-alive connection the client is reusing); the others answer:
+  ``GetTask`` the task (TASK_STATE_WORKING), ``CancelTask`` the task (TASK_STATE_CANCELED).
+  Every POST is logged to stderr as ``POST <n> <method> closed|answered``.
 
 Other JSON-RPC methods get a JSON-RPC -32601 error (HTTP 200).
 """
@@ -38,7 +42,9 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MODES = ("drop", "html", "malformed", "stall", "error500")
+MODES = ("drop", "html", "malformed", "stall", "error500", "closefirst")
+POSTS = {"count": 0}
+POSTS_LOCK = threading.Lock()
 
 
 def log(*args):
@@ -135,6 +141,24 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(404, "text/plain", b"not found")
 
     def do_POST(self):
+        if self.mode == "closefirst":
+            req = self.read_json()
+            with POSTS_LOCK:
+                POSTS["count"] += 1
+                n = POSTS["count"]
+            method = (req or {}).get("method") if isinstance(req, dict) else None
+            if n % 2 == 1:
+                log("POST %d %s closed" % (n, method))
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
+            log("POST %d %s answered" % (n, method))
+            tid = ((req or {}).get("params") or {}).get("id") or "t-1"
+            state = "TASK_STATE_CANCELED" if method == "CancelTask" else "TASK_STATE_WORKING"
+            return self.send_json({"jsonrpc": "2.0", "id": req.get("id"), "result": self.task(tid, "c-fault", state)})
         if self.mode == "html":
             self.read_json()
             return self.html()
