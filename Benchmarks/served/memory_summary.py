@@ -38,7 +38,7 @@ def main(path: str) -> None:
     print("| a2a-pipe serve, one hop, raw source, n:20000 size:16 | value |")
     print("|---|---:|")
     print("| idle RSS before the first run | %s |" % mib(idle))
-    for n in (10, 100, last):
+    for n in sorted({10, 100, last}):
         if n in rss_after:
             print("| RSS after %d runs | %s |" % (n, mib(rss_after[n])))
     if 10 in rss_after and last in rss_after:
