@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
+        // The async waiting primitives every other target builds on (a latch, a cancellable
+        // FIFO lock, lock-protected waiter sets, a timeout): written and tested once.
+        .target(name: "AsyncPrimitives"),
         // Protocol model, the three wire encodings, JSON-RPC envelope, SSE.
         .target(
             name: "A2A",
@@ -46,6 +49,7 @@ let package = Package(
             name: "A2AServer",
             dependencies: [
                 "A2A",
+                "AsyncPrimitives",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,6 +133,7 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.copy("Peers"), .copy("Browser")]
         ),
+        .testTarget(name: "AsyncPrimitivesTests", dependencies: ["AsyncPrimitives"]),
         .testTarget(name: "A2ATests", dependencies: ["A2A"], resources: [.copy("Samples")]),
         .testTarget(name: "A2AClientTests", dependencies: ["A2A", "A2AClient", "PeerSupport"]),
         .testTarget(name: "A2APipeTests", dependencies: ["A2A", "A2APipe"], resources: [.copy("Fixtures")]),
