@@ -1,4 +1,5 @@
 import A2A
+import AsyncPrimitives
 import Synchronization
 
 /// One subscriber's bounded queue of a task's events.
@@ -35,8 +36,8 @@ final class Subscription: Sendable {
         var items: [Item] = []
         var events = 0
         var end: End?
-        var consumer: CheckedContinuation<Void, Never>?
-        var producer: CheckedContinuation<Void, Never>?
+        var consumer = WaiterSet<Void, Void>()
+        var producer = WaiterSet<Void, Void>()
         var lastActivity: ContinuousClock.Instant
     }
 
@@ -51,46 +52,38 @@ final class Subscription: Sendable {
     /// Queues an event. Returns `true` when the queue is full and the producer should wait
     /// (``waitForSpace()``) before sending more.
     func push(_ event: StreamResponse) -> Bool {
-        let (consumer, full): (CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
-            guard s.end == nil else { return (nil, false) }
+        let (consumer, full) = state.withLock { s -> (WaiterSet<Void, Void>, Bool) in
+            guard s.end == nil else { return (WaiterSet(), false) }
             s.items.append(.event(event))
             s.events += 1
             s.lastActivity = .now
-            let c = s.consumer
-            s.consumer = nil
-            return (c, s.events >= capacity)
+            return (s.consumer.removeAll(), s.events >= capacity)
         }
-        consumer?.resume()
+        consumer.resumeAll(returning: ())
         return full
     }
 
     /// Queues a keep-alive if nothing was queued for `interval`; returns how long to wait
     /// before asking again.
     func keepAliveIfIdle(_ interval: Duration) -> Duration {
-        let (consumer, wait): (CheckedContinuation<Void, Never>?, Duration) = state.withLock { s in
+        let (consumer, wait) = state.withLock { s -> (WaiterSet<Void, Void>, Duration) in
             let idle = ContinuousClock.now - s.lastActivity
-            guard s.end == nil, idle >= interval else { return (nil, interval - idle) }
+            guard s.end == nil, idle >= interval else { return (WaiterSet(), interval - idle) }
             s.items.append(.keepAlive)
             s.lastActivity = .now
-            let c = s.consumer
-            s.consumer = nil
-            return (c, interval)
+            return (s.consumer.removeAll(), interval)
         }
-        consumer?.resume()
+        consumer.resumeAll(returning: ())
         return wait
     }
 
     /// Ends the subscription; queued events are still delivered.
     func finish(_ end: End) {
-        let (consumer, producer) = state.withLock { s in
+        let woken = state.withLock { s in
             if s.end == nil { s.end = end }
-            let c = (s.consumer, s.producer)
-            s.consumer = nil
-            s.producer = nil
-            return c
+            return s.consumer.removeAll() + s.producer.removeAll()
         }
-        consumer?.resume()
-        producer?.resume()
+        woken.resumeAll(returning: ())
     }
 
     var isFinished: Bool { state.withLock { $0.end != nil } }
@@ -99,29 +92,20 @@ final class Subscription: Sendable {
     /// once the subscription has ended and everything before the end has been taken.
     func next() async -> Batch {
         while true {
-            let (batch, producer): (Batch?, CheckedContinuation<Void, Never>?) = state.withLock { s in
-                guard !s.items.isEmpty || s.end != nil else { return (nil, nil) }
+            let (batch, producer) = state.withLock { s -> (Batch?, WaiterSet<Void, Void>) in
+                guard !s.items.isEmpty || s.end != nil else { return (nil, WaiterSet()) }
                 let b = Batch(items: s.items, end: s.end)
                 s.items = []
                 s.items.reserveCapacity(min(b.items.count, 256))
                 s.events = 0
-                let p = s.producer
-                s.producer = nil
-                return (b, p)
+                return (b, s.producer.removeAll())
             }
-            producer?.resume()
+            producer.resumeAll(returning: ())
             if let batch { return batch }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { s in
-                        if !s.items.isEmpty || s.end != nil || Task.isCancelled { return true }
-                        s.consumer = c
-                        return false
-                    }
-                    if ready { c.resume() }
-                }
-            } onCancel: {
-                self.finish(.cancelled)
+            do {
+                try await state.park(in: \.consumer) { s in !s.items.isEmpty || s.end != nil ? .success(()) : nil }
+            } catch {
+                finish(.cancelled)
             }
         }
     }
@@ -129,22 +113,9 @@ final class Subscription: Sendable {
     /// Waits until the consumer has drained the queue below half its capacity, the
     /// subscription ends, or the current task is cancelled.
     func waitForSpace() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { s in
-                    if s.events <= capacity / 2 || s.end != nil || Task.isCancelled { return true }
-                    s.producer = c
-                    return false
-                }
-                if ready { c.resume() }
-            }
-        } onCancel: {
-            let p = state.withLock { s in
-                let p = s.producer
-                s.producer = nil
-                return p
-            }
-            p?.resume()
+        let capacity = self.capacity
+        _ = try? await state.park(in: \.producer) { s in
+            s.events <= capacity / 2 || s.end != nil ? .success(()) : nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import A2A
+import AsyncPrimitives
 import Synchronization
 
 /// One run of an agent for a task: it receives the agent's events, keeps the task's live
@@ -35,26 +36,18 @@ final class TaskRun: AgentEventSink, Sendable {
     private let inputTimeout: Duration
     private let onSettled: @Sendable (TaskRun) async -> Void
 
+    /// The lifecycle (``TaskRunStateMachine``) and the tasks waiting on it. Events go into
+    /// subscribers' queues in the same critical section as the transition that made them, so
+    /// every subscriber sees them in the order the state changed; saving and waking waiters
+    /// happen after the lock is released.
     private struct State {
-        var task: A2ATask
-        var announced = false
-        var reply: Message?
-        var settled = false
-        /// Settled, saved, and every subscriber and waiter told.
-        var released = false
-        var cancelRequested = false
-        var subscribers: [Subscription] = []
-        var holds = 0
-        var detached = false
-        var settleWaiters: [CheckedContinuation<Void, Never>] = []
-        var cancelWaiter: CheckedContinuation<Void, Never>?
-        /// The agent is waiting for the client's next message.
-        var paused = false
-        var inputWaiter: CheckedContinuation<Message, any Error>?
-        /// An answer that arrived before the agent started waiting for it.
-        var pendingInput: Message?
-        /// The wait ended without an answer (set when no waiter was registered yet).
-        var inputExpired = false
+        var machine: TaskRunStateMachine<Subscription>
+        /// Blocking requests waiting until the run settles or pauses.
+        var settleWaiters = WaiterSet<Void, Void>()
+        /// ``execute()``'s watch for a cancel request.
+        var cancelWaiters = WaiterSet<Void, Void>()
+        /// The agent waiting for the client's answer.
+        var inputWaiters = WaiterSet<Message, Void>()
     }
 
     private let state: Mutex<State>
@@ -73,7 +66,7 @@ final class TaskRun: AgentEventSink, Sendable {
         self.onSettled = onSettled
         let initial = context.initialTask
         self.initialSnapshot = initial
-        state = Mutex(State(task: initial))
+        state = Mutex(State(machine: TaskRunStateMachine(task: initial)))
     }
 
     var taskId: String { context.taskId }
@@ -82,18 +75,16 @@ final class TaskRun: AgentEventSink, Sendable {
     var contextId: String { context.contextId }
 
     /// The task as it stands now.
-    var snapshot: A2ATask { state.withLock { $0.task } }
+    var snapshot: A2ATask { state.withLock { $0.machine.task } }
 
     /// Whether the run has settled.
-    var isSettled: Bool { state.withLock { $0.settled } }
+    var isSettled: Bool { state.withLock { $0.machine.isSettled } }
 
     /// Whether the agent is waiting for the client's next message.
-    var isPaused: Bool { state.withLock { $0.paused && !$0.settled } }
+    var isPaused: Bool { state.withLock { $0.machine.isPaused } }
 
     /// The answer for a blocking request: the single-message reply, or the task.
-    var result: SendMessageResult {
-        state.withLock { s in s.reply.map { .message($0) } ?? .task(s.task) }
-    }
+    var result: SendMessageResult { state.withLock { $0.machine.result } }
 
     // MARK: Running the agent
 
@@ -113,7 +104,10 @@ final class TaskRun: AgentEventSink, Sendable {
                 }
                 await updater.finish(error: failure)
             }
-            group.addTask { await self.waitForCancelRequest() }
+            group.addTask {
+                // Ends with a cancel request, or when the group is cancelled.
+                try? await self.state.park(in: \.cancelWaiters) { s in s.machine.cancelRequested ? .success(()) : nil }
+            }
             await group.next()
             group.cancelAll()
         }
@@ -123,187 +117,84 @@ final class TaskRun: AgentEventSink, Sendable {
         }
     }
 
-    private func waitForCancelRequest() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { s in
-                    if s.cancelRequested || Task.isCancelled { return true }
-                    s.cancelWaiter = c
-                    return false
-                }
-                if ready { c.resume() }
-            }
-        } onCancel: {
-            let w = state.withLock { s in
-                let w = s.cancelWaiter
-                s.cancelWaiter = nil
-                return w
-            }
-            w?.resume()
-        }
-    }
-
     // MARK: AgentEventSink
 
     func send(_ event: StreamResponse) async throws {
-        let d = state.withLock { s in Self.apply(event, to: &s, taskId: taskId, contextId: contextId) }
-        if d.ignored {
-            if d.cancelled { throw CancellationError() }
-            return
+        let (action, full) = state.withLock { s in
+            let action = s.machine.agentSent(event)
+            return (action, Self.push(action, in: &s))
         }
-        if let t = d.persist { await store.save(t) }
-        if let e = d.record { await store.record(e) }
-        if d.settled {
-            release(d.finalEvents)
-            await onSettled(self)
-            return
-        }
-        for sub in d.full { await waitOrDrop(sub) }
+        try await carryOut(action, full: full)
     }
 
-    private struct Delivery {
-        var ignored = false
-        var cancelled = false
-        var persist: A2ATask?
-        var record: StreamResponse?
-        var settled = false
-        var finalEvents: [StreamResponse] = []
-        var paused = false
+    /// Puts the action's events in the subscribers' queues (under the lock); for a pause, ends
+    /// their streams and answers the blocking requests. Returns the subscribers left full and
+    /// the waiters to wake.
+    private static func push(_ action: TaskRunStateMachine<Subscription>.SendAction, in s: inout State) -> Pushed {
+        var pushed = Pushed()
+        switch action {
+        case .ignore, .settle: break
+        case .deliver(let d):
+            for sub in d.subscribers {
+                var full = false
+                for e in d.events where sub.push(e) { full = true }
+                if full { pushed.full.append(sub) }
+            }
+        case .pause(let d):
+            for sub in d.subscribers {
+                for e in d.events { _ = sub.push(e) }
+                sub.finish(.completed)
+            }
+            pushed.woken = s.settleWaiters.removeAll()
+        }
+        return pushed
+    }
+
+    private struct Pushed {
         var full: [Subscription] = []
+        var woken = WaiterSet<Void, Void>()
     }
 
-    private static func apply(_ event: StreamResponse, to s: inout State, taskId: String, contextId: String, pausing: Bool = false) -> Delivery {
-        var d = Delivery()
-        guard !s.settled else {
-            d.ignored = true
-            d.cancelled = s.cancelRequested
-            return d
+    /// Saves, records and waits as the agent's event requires.
+    private func carryOut(_ action: TaskRunStateMachine<Subscription>.SendAction, full pushed: Pushed) async throws {
+        pushed.woken.resumeAll(returning: ())
+        switch action {
+        case .ignore(let cancelled):
+            if cancelled { throw CancellationError() }
+        case .deliver(let d):
+            if let t = d.persist { await store.save(t) }
+            if let e = d.record { await store.record(e) }
+            for sub in pushed.full { await waitOrDrop(sub) }
+        case .pause(let d):
+            if let t = d.persist { await store.savePaused(t) }
+        case .settle(let persist):
+            if let t = persist { await store.save(t) }
+            releaseSettled()
+            await onSettled(self)
         }
-        if s.paused, case .statusUpdate(let u) = event, !u.status.state.endsStream {
-            // Other work of the agent goes on while it waits; the question stays the status.
-            d.ignored = true
-            return d
-        }
-        var events: [StreamResponse] = []
-        func announce(_ s: inout State) {
-            guard !s.announced else { return }
-            s.announced = true
-            events.append(.task(s.task))
-            d.persist = s.task
-        }
-        switch event {
-        case .task(var t):
-            t.id = taskId
-            t.contextId = contextId
-            s.task = t
-            d.persist = t
-            s.announced = true
-            events.append(.task(t))
-        case .message(var m):
-            m.contextId = contextId
-            if !s.announced {
-                s.reply = m
-                d.settled = true
-            } else {
-                m.taskId = taskId
-                s.task.history.append(m)
-                d.record = .message(m)
-            }
-            events.append(.message(m))
-        case .statusUpdate(var u):
-            announce(&s)
-            u.taskId = taskId
-            u.contextId = contextId
-            u.isFinal = u.status.state.endsStream
-            s.task.status = u.status
-            events.append(.statusUpdate(u))
-            if u.isFinal {
-                if pausing { d.paused = true } else { d.settled = true }
-                d.persist = s.task
-            } else {
-                d.record = .statusUpdate(u)
-            }
-        case .artifactUpdate(var u):
-            announce(&s)
-            u.taskId = taskId
-            u.contextId = contextId
-            s.task.applyChunk(u)
-            events.append(.artifactUpdate(u))
-            d.record = .artifactUpdate(u)
-        }
-        if d.settled {
-            // Delivered by release(_:) once the settled task is saved.
-            s.settled = true
-            s.paused = false
-            d.finalEvents = events
-            return d
-        }
-        for sub in s.subscribers {
-            var full = false
-            for e in events where sub.push(e) { full = true }
-            if full { d.full.append(sub) }
-        }
-        if d.paused {
-            s.paused = true
-            Self.endRequestsLocked(&s)
-        }
-        return d
     }
 
     /// After the settled task is saved: gives every subscriber the final events, ends every
-    /// stream, answers every blocking request, and fails a wait for input.
-    private func release(_ finalEvents: [StreamResponse]) {
-        state.withLock { s in
-            for sub in s.subscribers {
-                for e in finalEvents { _ = sub.push(e) }
+    /// stream, answers every blocking request, and ends a wait for input.
+    private func releaseSettled() {
+        let (settleWaiters, inputWaiters) = state.withLock { s in
+            let (subs, events) = s.machine.released()
+            for sub in subs {
+                for e in events { _ = sub.push(e) }
+                sub.finish(.completed)
             }
-            Self.settleLocked(&s)
+            return (s.settleWaiters.removeAll(), s.inputWaiters.removeAll())
         }
-    }
-
-    /// Ends every stream, answers every blocking request, and fails a wait for input.
-    private static func settleLocked(_ s: inout State) {
-        s.settled = true
-        s.released = true
-        s.paused = false
-        endRequestsLocked(&s)
-        if let w = s.inputWaiter {
-            s.inputWaiter = nil
-            w.resume(throwing: CancellationError())
-        }
-    }
-
-    /// Ends every stream and answers every blocking request.
-    private static func endRequestsLocked(_ s: inout State) {
-        for sub in s.subscribers { sub.finish(.completed) }
-        s.subscribers.removeAll()
-        for w in s.settleWaiters { w.resume() }
-        s.settleWaiters.removeAll()
+        settleWaiters.resumeAll(returning: ())
+        inputWaiters.resumeAll(throwing: CancellationError())
     }
 
     /// Waits for a full subscriber to drain; drops it if it stays full too long.
     private func waitOrDrop(_ sub: Subscription) async {
         guard !Task.isCancelled else { return }
-        let timeout = slowSubscriberTimeout
-        let drained = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await sub.waitForSpace()
-                return true
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                    return false
-                } catch {
-                    return true
-                }
-            }
-            let first = await group.next() ?? true
-            group.cancelAll()
-            return first
-        }
+        let drained = (try? await withTimeout(slowSubscriberTimeout) { await sub.waitForSpace() }) != nil
         if !drained, !Task.isCancelled {
-            state.withLock { s in s.subscribers.removeAll { $0 === sub } }
+            _ = state.withLock { s in s.machine.unsubscribe(sub, disconnected: false) }
             sub.finish(.dropped)
         }
     }
@@ -311,73 +202,35 @@ final class TaskRun: AgentEventSink, Sendable {
     // MARK: Waiting for input
 
     func awaitInput(_ status: TaskStatusUpdateEvent) async throws -> Message {
-        let delivery = state.withLock { s -> Delivery? in
-            guard !s.paused, s.inputWaiter == nil else { return nil }
-            return Self.apply(.statusUpdate(status), to: &s, taskId: taskId, contextId: contextId, pausing: true)
+        let (action, pushed) = try state.withLock { s throws(AgentInputError) in
+            guard s.inputWaiters.isEmpty else { throw AgentInputError.alreadyWaiting }
+            let action = try s.machine.agentAsks(status)
+            return (action, Self.push(action, in: &s))
         }
-        guard let d = delivery else { throw AgentInputError.alreadyWaiting }
-        if d.ignored { throw d.cancelled ? CancellationError() : AgentInputError.taskEnded }
-        if let t = d.persist { await store.savePaused(t) }
+        switch action {
+        case .ignore(let cancelled): throw cancelled ? CancellationError() : AgentInputError.taskEnded
+        case .pause: try await carryOut(action, full: pushed)
+        case .deliver, .settle: throw AgentInputError.taskEnded  // not produced for a question
+        }
         let timeout = inputTimeout
-        return try await withThrowingTaskGroup(of: Message?.self) { group in
-            group.addTask { try await self.nextInput() }
-            group.addTask {
-                do { try await Task.sleep(for: timeout) } catch { return nil }
-                self.expireInput()
-                return nil
-            }
-            while let answer = try await group.next() {
-                if let answer {
-                    group.cancelAll()
-                    return answer
-                }
-            }
-            throw CancellationError()
-        }
+        let answer = try await withTimeout(timeout) { try await self.nextInput() }
+        if let answer { return answer }
+        // The time is up: unless the answer came in just now, the wait fails.
+        state.withLock { s in s.machine.inputTimedOut() }
+        return try await nextInput()
     }
 
     /// The client's answer, once it arrives (or at once if it already did).
     private func nextInput() async throws -> Message {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Message, any Error>) in
-                let ready: Result<Message, any Error>? = state.withLock { s in
-                    if let m = s.pendingInput {
-                        s.pendingInput = nil
-                        return .success(m)
-                    }
-                    if s.inputExpired {
-                        s.inputExpired = false
-                        return .failure(AgentInputError.timedOut(inputTimeout))
-                    }
-                    if s.settled || Task.isCancelled { return .failure(CancellationError()) }
-                    s.inputWaiter = c
-                    return nil
-                }
-                if let ready { c.resume(with: ready) }
+        let timeout = inputTimeout
+        return try await state.park(in: \.inputWaiters) { s in
+            switch s.machine.agentTakesInput() {
+            case .answer(let m): .success(m)
+            case .expired: .failure(AgentInputError.timedOut(timeout))
+            case .ended: .failure(CancellationError())
+            case nil: nil
             }
-        } onCancel: {
-            let w = state.withLock { s in
-                defer { s.inputWaiter = nil }
-                return s.inputWaiter
-            }
-            w?.resume(throwing: CancellationError())
         }
-    }
-
-    /// The wait for an answer timed out: the run is no longer paused, and the agent's wait
-    /// fails (its executor then fails the task).
-    private func expireInput() {
-        let w = state.withLock { s -> CheckedContinuation<Message, any Error>? in
-            guard s.paused, !s.settled else { return nil }
-            s.paused = false
-            if let w = s.inputWaiter {
-                s.inputWaiter = nil
-                return w
-            }
-            s.inputExpired = true
-            return nil
-        }
-        w?.resume(throwing: AgentInputError.timedOut(inputTimeout))
     }
 
     /// Hands the client's next message to the agent waiting for it, and attaches the request
@@ -388,34 +241,26 @@ final class TaskRun: AgentEventSink, Sendable {
         var message = message
         message.taskId = taskId
         message.contextId = contextId
-        let resumed = state.withLock { s -> (Subscription?, A2ATask)? in
-            guard s.paused, !s.settled else { return nil }
-            s.paused = false
-            s.task.history.append(message)
-            s.task.status = TaskStatus(state: .working, timestamp: .now)
-            var sub: Subscription?
-            switch attachment {
-            case .blocking: s.holds += 1
-            case .streaming:
-                let new = Subscription(capacity: subscriberCapacity)
-                _ = new.push(.task(s.task))
-                s.subscribers.append(new)
-                sub = new
-            case .detached: s.detached = true
-            }
-            return (sub, s.task)
+        let sub: Subscription? = if case .streaming = attachment { Subscription(capacity: subscriberCapacity) } else { nil }
+        let resumed = state.withLock { s -> A2ATask? in
+            let attach: TaskRunStateMachine<Subscription>.Attachment =
+                switch attachment {
+                case .blocking: .blocking
+                case .streaming: .streaming(sub!)
+                case .detached: .detached
+                }
+            guard let task = s.machine.resume(with: message, attachment: attach) else { return nil }
+            if let sub { _ = sub.push(.task(task)) }
+            return task
         }
-        guard let (sub, task) = resumed else { return nil }
+        guard let task = resumed else { return nil }
         // Saved before the agent has the message: saved after, this older task could land after
         // the agent's own later saves (its final state) and overwrite them in the store.
         await store.save(task)
-        let waiter = state.withLock { s -> CheckedContinuation<Message, any Error>? in
-            if let w = s.inputWaiter {
-                s.inputWaiter = nil
-                return w
-            }
-            s.pendingInput = message
-            return nil
+        let waiter = state.withLock { s -> WaiterSet<Message, Void>.Waiter? in
+            let waiter = s.inputWaiters.removeFirst()
+            s.machine.answerArrived(message, agentWaiting: waiter != nil)
+            return waiter
         }
         waiter?.resume(returning: message)
         return (sub, task)
@@ -436,27 +281,14 @@ final class TaskRun: AgentEventSink, Sendable {
 
     /// Settles the run with a final status it sends itself.
     private func settle(_ status: TaskStatus, cancel: Bool = false) async -> A2ATask? {
-        let (task, waiter, events): (A2ATask?, CheckedContinuation<Void, Never>?, [StreamResponse]) = state.withLock { s in
-            guard !s.settled else { return (nil, nil, []) }
-            if cancel { s.cancelRequested = true }
-            var events: [StreamResponse] = []
-            if !s.announced {
-                s.announced = true
-                events.append(.task(s.task))
-            }
-            s.task.status = status
-            events.append(.statusUpdate(TaskStatusUpdateEvent(taskId: taskId, contextId: contextId, status: status, isFinal: true)))
-            // Delivered by release(_:) once the settled task is saved.
-            s.settled = true
-            s.paused = false
-            let w = cancel ? s.cancelWaiter : nil
-            if cancel { s.cancelWaiter = nil }
-            return (s.task, w, events)
+        let (task, woken) = state.withLock { s -> (A2ATask?, WaiterSet<Void, Void>) in
+            guard let task = s.machine.settle(status, cancelled: cancel) else { return (nil, WaiterSet()) }
+            return (task, cancel ? s.cancelWaiters.removeAll() : WaiterSet())
         }
-        waiter?.resume()
+        woken.resumeAll(returning: ())
         if let task {
             await store.save(task)
-            release(events)
+            releaseSettled()
             await onSettled(self)
         }
         return task
@@ -467,11 +299,10 @@ final class TaskRun: AgentEventSink, Sendable {
     /// Adds a subscriber; with `snapshot`, its first event is the task as it stands. Returns
     /// `nil` when the run has settled.
     func subscribe(snapshot: Bool) -> Subscription? {
-        state.withLock { s in
-            guard !s.settled, !s.paused else { return nil }
-            let sub = Subscription(capacity: subscriberCapacity)
-            if snapshot { _ = sub.push(.task(s.task)) }
-            s.subscribers.append(sub)
+        let sub = Subscription(capacity: subscriberCapacity)
+        return state.withLock { s in
+            guard let task = s.machine.subscribe(sub) else { return nil }
+            if snapshot { _ = sub.push(.task(task)) }
             return sub
         }
     }
@@ -480,32 +311,24 @@ final class TaskRun: AgentEventSink, Sendable {
     /// blocking request waits, and the task was not started with `returnImmediately`, the
     /// task is cancelled (docs/server.md, "Disconnects").
     func unsubscribe(_ sub: Subscription, disconnected: Bool) async {
-        let cancelNow = state.withLock { s in
-            s.subscribers.removeAll { $0 === sub }
-            return disconnected && s.subscribers.isEmpty && s.holds == 0 && !s.detached && !s.settled && !s.paused
-        }
+        let cancelNow = state.withLock { s in s.machine.unsubscribe(sub, disconnected: disconnected) }
         sub.finish(.cancelled)
         if cancelNow { _ = await cancel(reason: "The client disconnected") }
     }
 
     /// A blocking request waits on the run: it keeps the task alive if streams disconnect.
-    func hold() { state.withLock { $0.holds += 1 } }
+    func hold() { state.withLock { $0.machine.adjustHolds(by: 1) } }
 
     /// The blocking request has its answer.
-    func release() { state.withLock { $0.holds -= 1 } }
+    func release() { state.withLock { $0.machine.adjustHolds(by: -1) } }
 
     /// The task was started with `returnImmediately`: disconnects never cancel it.
-    func detach() { state.withLock { $0.detached = true } }
+    func detach() { state.withLock { $0.machine.detach() } }
 
     /// Waits until the run settles or pauses for input.
     func waitUntilSettled() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s in
-                if s.released || s.paused { return true }
-                s.settleWaiters.append(c)
-                return false
-            }
-            if ready { c.resume() }
+        _ = try? await state.park(in: \.settleWaiters, cancellable: false) { s in
+            s.machine.requestsAnswered ? .success(()) : nil
         }
     }
 }
